@@ -1,0 +1,231 @@
+// Package cmd is the command line: cobra wiring, the generic builder that
+// turns every registered scenario into a command, and the one place where
+// errors become exit codes. It holds no scenario logic.
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pardemo/pardemo/demos"
+	"github.com/pardemo/pardemo/internal/ui"
+)
+
+// Main runs pardemo with the process's arguments and streams and returns
+// the exit code. Ctrl-C (or SIGTERM) cancels the running scenario; a second
+// Ctrl-C kills the program the ordinary way.
+func Main() int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() { <-ctx.Done(); stop() }()
+	return Run(ctx, os.Args[1:], ui.System())
+}
+
+// app is one invocation: its streams, global flags and registry. A fresh
+// one, with a fresh command tree, is built for every run, because cobra
+// keeps flag values on the tree.
+type app struct {
+	ctx      context.Context
+	io       *ui.Streams
+	reg      []demos.Demo
+	speed    float64
+	seed     int64
+	seedSet  bool
+	json     bool
+	color    string
+	watchdog time.Duration
+	ran      bool // a command's RunE started: errors after this are not usage errors
+}
+
+// Run executes one command line and returns its exit code.
+func Run(ctx context.Context, args []string, streams *ui.Streams) int {
+	a := &app{ctx: ctx, io: streams, reg: Registry(), speed: 10, color: "auto", watchdog: 3 * time.Second}
+	root := a.newRoot()
+	root.SetArgs(args)
+	root.SetIn(streams.In)
+	root.SetOut(streams.Out)
+	root.SetErr(streams.Err)
+	err := root.ExecuteContext(ctx)
+	return a.exit(err)
+}
+
+func (a *app) exit(err error) int {
+	if err == nil {
+		return ExitOK
+	}
+	code := ExitRuntime
+	var ue *usageError
+	switch {
+	case errors.As(err, &ue) || !a.ran:
+		code = ExitUsage
+	case errors.Is(err, demos.ErrInterrupted):
+		code = ExitInterrupted
+	}
+	fmt.Fprintf(a.io.Err, "pardemo: %s\n", oneLine(err.Error()))
+	var rendered renderedError
+	if a.json && !errors.As(err, &rendered) {
+		ui.NewJSON(a.io.Out).Fail(ui.Header{}, oneLine(err.Error()), code)
+	}
+	return code
+}
+
+func oneLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	return s
+}
+
+func (a *app) newRoot() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "pardemo",
+		Short: "A concurrency teaching lab: every lesson runs for real",
+		Long: `pardemo runs the scenarios of a Python parallel-programming cookbook in Go,
+for real: goroutines, locks, queues and processes. Each scenario prints what
+happened, how long it took, and a verdict that checks the lesson against
+what actually happened in this run.
+
+Start with 'pardemo list', then try 'pardemo race' and 'pardemo race --lock'.`,
+		Version:       version(),
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		Args:          cobra.ArbitraryArgs,
+		RunE:          a.groupRunE,
+	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return flagError(err) })
+	pf := root.PersistentFlags()
+	pf.Var(newSpeed(&a.speed), "speed", "story seconds are divided by this (1 = the cookbook's real pacing)")
+	pf.Var(newSeed(&a.seed, &a.seedSet), "seed", "seed for every random choice (default: random, printed)")
+	pf.BoolVar(&a.json, "json", false, "print JSON lines (events, then the result) instead of text")
+	pf.Var(newChoice(&a.color, "auto", "always", "never"), "color", "colour output: auto|always|never (NO_COLOR is honoured)")
+	pf.Var(newWatchdog(&a.watchdog), "watchdog", "end a scenario that makes no progress for this long")
+
+	root.AddGroup(&cobra.Group{ID: "lab", Title: "Lab commands:"})
+	for _, c := range []*cobra.Command{a.newList(), a.newExplain(), a.newSource(), a.newRunAll()} {
+		c.GroupID = "lab"
+		root.AddCommand(c)
+	}
+	root.AddGroup(&cobra.Group{ID: "scenarios", Title: "Scenarios (in curriculum order):"})
+	for _, d := range a.reg {
+		a.attach(root, d)
+	}
+	root.SetHelpCommandGroupID("lab")
+	root.SetCompletionCommandGroupID("lab")
+	return root
+}
+
+// groupRunE handles a bare group (root or "pool"): help with no argument,
+// a one-line "did you mean" for an unknown one.
+func (a *app) groupRunE(c *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return c.Help()
+	}
+	var cands []string
+	for _, sub := range c.Commands() {
+		if sub.IsAvailableCommand() {
+			cands = append(cands, sub.Name())
+		}
+	}
+	return unknown("command", args[0], cands)
+}
+
+func version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
+
+// value is a flag whose parsing and error wording are ours, so that bad
+// input reads as one clear line.
+type value struct {
+	text string
+	typ  string
+	set  func(string) error
+}
+
+func (v *value) String() string { return v.text }
+func (v *value) Type() string   { return v.typ }
+func (v *value) Set(s string) error {
+	if err := v.set(s); err != nil {
+		return err
+	}
+	v.text = s
+	return nil
+}
+
+func newSpeed(dst *float64) *value {
+	return &value{text: strconv.FormatFloat(*dst, 'g', -1, 64), typ: "factor", set: func(s string) error {
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil || f <= 0 || f > 100000 {
+			return errors.New("must be a number greater than 0 and at most 100000")
+		}
+		*dst = f
+		return nil
+	}}
+}
+
+func newSeed(dst *int64, given *bool) *value {
+	return &value{text: "random", typ: "int", set: func(s string) error {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return errors.New("must be a whole number")
+		}
+		*dst, *given = n, true
+		return nil
+	}}
+}
+
+func newChoice(dst *string, choices ...string) *value {
+	return &value{text: *dst, typ: "when", set: func(s string) error {
+		for _, c := range choices {
+			if s == c {
+				*dst = s
+				return nil
+			}
+		}
+		return fmt.Errorf("want one of %s", strings.Join(choices, ", "))
+	}}
+}
+
+func newWatchdog(dst *time.Duration) *value {
+	return &value{text: dst.String(), typ: "duration", set: func(s string) error {
+		d, err := time.ParseDuration(s)
+		if err != nil || d < 100*time.Millisecond || d > time.Hour {
+			return errors.New("must be a duration from 100ms to 1h, like 3s")
+		}
+		*dst = d
+		return nil
+	}}
+}
+
+// config is the run configuration from the global flags.
+func (a *app) config(vals *demos.Values) demos.Config {
+	if !a.seedSet {
+		a.seed, a.seedSet = rand.Int64N(1_000_000_000), true
+	}
+	return demos.Config{Seed: a.seed, Speed: a.speed, Values: vals, Watchdog: a.watchdog}
+}
+
+func (a *app) renderer() ui.Renderer {
+	if a.json {
+		return ui.NewJSON(a.io.Out)
+	}
+	return ui.NewText(a.io.Out, ui.NewTheme(a.io.UseColor(a.color)))
+}
+
+func (a *app) theme() *ui.Theme {
+	return ui.NewTheme(!a.json && a.io.UseColor(a.color))
+}

@@ -1,0 +1,155 @@
+// Package barrier is scenario S9: two workers meet at a barrier, two don't.
+package barrier
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/pardemo/pardemo/demos"
+	isync "github.com/pardemo/pardemo/internal/sync"
+	"github.com/pardemo/pardemo/internal/ui"
+)
+
+//go:embed barrier.go
+var source embed.FS
+
+//go:embed lesson.md
+var lesson string
+
+// skewBound is the largest gap between the barrier workers' stamps that
+// still counts as "together" (they are usually microseconds apart).
+const skewBound = 5 * time.Millisecond
+
+// New returns the scenario.
+func New() demos.Demo {
+	return demos.Demo{
+		Name: "barrier", ID: "S9", Chapter: 2,
+		Title:  "A barrier lines workers up: they leave it together",
+		Python: "threading.Barrier", Go: "isync.Barrier (sync.WaitGroup waits for the end, not a meeting point)",
+		Params: []demos.Param{
+			demos.Bool("no-barrier", "let the two barrier workers skip the barrier, for contrast"),
+		},
+		Metrics: []string{"barrier_skew_ms", "barrier_after_free", "first_waited_ms", "stamps_ms"},
+		Explain: lesson,
+		Source:  source,
+		Run:     run,
+	}
+}
+
+type worker struct {
+	name    string
+	meets   bool          // waits at the barrier before stamping
+	delay   float64       // story seconds of work before the barrier
+	arrived time.Duration // reached the barrier (or the stamp, for free workers)
+	stamp   time.Duration
+}
+
+func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
+	useBarrier := !env.Bool("no-barrier")
+	// Random work before the barrier, drawn up front so --seed replays it.
+	// The barrier workers' work differs by at least half a story-second, so
+	// the early one visibly waits; which one is early is random. The free
+	// workers finish within 0.4 story-seconds.
+	early := 0.5 + 0.5*env.Rand.Float64()
+	late := early + 0.5 + 0.5*env.Rand.Float64()
+	if env.Rand.IntN(2) == 1 {
+		early, late = late, early
+	}
+	ws := []*worker{
+		{name: "barrier-1", meets: true, delay: early},
+		{name: "barrier-2", meets: true, delay: late},
+		{name: "free-1", delay: 0.4 * env.Rand.Float64()},
+		{name: "free-2", delay: 0.4 * env.Rand.Float64()},
+	}
+	b := isync.NewBarrier(2)
+	var printLock sync.Mutex // the cookbook serialises printing with a lock
+	if useBarrier {
+		env.Log("main", demos.Note, "barrier-1 and barrier-2 meet at a barrier for 2 before stamping the time; free-1 and free-2 stamp as soon as their work is done")
+	} else {
+		env.Log("main", demos.Note, "--no-barrier: every worker stamps the time as soon as its work is done")
+	}
+
+	errs := make(chan error, len(ws))
+	var wg sync.WaitGroup
+	for _, w := range ws {
+		wg.Go(func() {
+			env.Logf(w.name, demos.Start, "works for %.2f story-seconds", w.delay)
+			if err := env.Sleep(ctx, w.delay); err != nil {
+				errs <- err
+				return
+			}
+			w.arrived = env.Now()
+			if w.meets && useBarrier {
+				env.Log(w.name, demos.Wait, fmt.Sprintf("reaches the barrier (%d of %d there)", b.Waiting()+1, b.Parties()))
+				if _, err := b.Wait(ctx); err != nil {
+					errs <- err
+					return
+				}
+			}
+			w.stamp = env.Now() // the moment that matters: taken before the print lock
+			printLock.Lock()
+			env.Log(w.name, demos.Done, fmt.Sprintf("stamp %s", stampText(w.stamp)), "stamp_ms", ui.Ms(w.stamp))
+			printLock.Unlock()
+		})
+	}
+	wg.Wait()
+	close(errs)
+	if err := <-errs; err != nil {
+		return demos.Result{}, context.Cause(ctx)
+	}
+	return conclude(ws, useBarrier), nil
+}
+
+func stampText(d time.Duration) string { return fmt.Sprintf("+%.6fs", d.Seconds()) }
+
+func conclude(ws []*worker, useBarrier bool) demos.Result {
+	b1, b2 := ws[0], ws[1]
+	skew := b1.stamp - b2.stamp
+	if skew < 0 {
+		skew = -skew
+	}
+	first, last := b1, b2
+	if b2.arrived < b1.arrived {
+		first, last = b2, b1
+	}
+	firstWaited := first.stamp - first.arrived
+	afterFree := true
+	stamps := map[string]any{}
+	tb := demos.Table{Title: "workers", Header: []string{"worker", "work (story s)", "done working", "stamped"}}
+	for _, w := range ws {
+		stamps[w.name] = ui.Ms(w.stamp)
+		if !w.meets && (w.stamp >= b1.stamp || w.stamp >= b2.stamp) {
+			afterFree = false
+		}
+		tb.Rows = append(tb.Rows, []string{w.name, fmt.Sprintf("%.2f", w.delay), stampText(w.arrived), stampText(w.stamp)})
+	}
+	res := demos.Result{
+		Metrics: map[string]any{"barrier_skew_ms": ui.Ms(skew), "barrier_after_free": afterFree,
+			"first_waited_ms": ui.Ms(firstWaited), "stamps_ms": stamps},
+		Tables: []demos.Table{tb},
+		Timing: []demos.Timing{{Label: "skew between barrier workers", D: skew}, {Label: first.name + " waited at the barrier", D: firstWaited}},
+	}
+	switch {
+	case !useBarrier:
+		res.Observed = skew > skewBound
+		res.Verdict = fmt.Sprintf("without the barrier, barrier-1 and barrier-2 stamped %s apart, each when its own work ended", ui.Dur(skew))
+		if !res.Observed {
+			res.Verdict += " (their random work happened to take about as long)"
+			res.Hint = "another --seed"
+		}
+	case skew <= skewBound && afterFree:
+		res.Observed = true
+		res.Verdict = fmt.Sprintf("barrier workers stamped %s apart, after both free workers: %s waited %s for %s, then both left together",
+			ui.Dur(skew), first.name, ui.Dur(firstWaited), last.name)
+	case !afterFree:
+		res.Verdict = fmt.Sprintf("barrier workers stamped %s apart, but a free worker stamped after them", ui.Dur(skew))
+		res.Hint = "the machine may be overloaded; run it again"
+	default:
+		res.Verdict = fmt.Sprintf("barrier workers stamped %s apart: released together, but the machine was too busy to run them at once", ui.Dur(skew))
+		res.Hint = "run it again on a less busy machine"
+	}
+	return res
+}

@@ -1,0 +1,85 @@
+// Package demos defines what a scenario is and runs one: a Demo is a value
+// (its name, lesson, knobs and Run function), an Env is everything a running
+// scenario may use (clock, randomness, the event path), and Execute runs a
+// Demo under a watchdog. Scenarios live in sub-packages, one per folder; this
+// package imports none of them.
+package demos
+
+import (
+	"context"
+	"io/fs"
+
+	"github.com/pardemo/pardemo/internal/ui"
+)
+
+// Demo is one scenario of the catalogue.
+type Demo struct {
+	Name    string // command path: "race", or "pool primes" for a grouped one
+	ID      string // catalogue id from SCENARIOS.md: "S1"
+	Chapter int    // curriculum chapter (see ChapterTitle)
+	Title   string // the lesson in one line
+	Python  string // the cookbook's primitive: "threading.Lock"
+	Go      string // what Go offers instead: "sync.Mutex"
+	Params  []Param
+	// Metrics names the keys every Result.Metrics of this scenario carries:
+	// the outcomes it declares, checked by tests and documented in docs/json.md.
+	Metrics []string
+	// Check validates knobs that are only wrong together (optional); its
+	// error is a usage error.
+	Check func(v *Values) error
+	// Explain is the scenario's lesson page: the concept, what to notice,
+	// Python ↔ Go, things to try.
+	Explain string
+	// Source holds the scenario's Go files, embedded, for `pardemo source`.
+	Source fs.FS
+	// Run performs the scenario for real and concludes from what it saw.
+	Run func(ctx context.Context, env *Env) (Result, error)
+}
+
+// Re-exported so a scenario needs only this package.
+type (
+	Event  = ui.Event
+	Result = ui.Result
+	Timing = ui.Timing
+	Table  = ui.Table
+	Kind   = ui.Kind
+)
+
+// Event kinds, re-exported from ui.
+const (
+	Start   = ui.KindStart
+	Acquire = ui.KindAcquire
+	Release = ui.KindRelease
+	Wait    = ui.KindWait
+	Wake    = ui.KindWake
+	Send    = ui.KindSend
+	Recv    = ui.KindRecv
+	Step    = ui.KindStep
+	Note    = ui.KindNote
+	Warn    = ui.KindWarn
+	Phase   = ui.KindPhase
+	Done    = ui.KindDone
+)
+
+// ChapterTitle names a curriculum chapter.
+func ChapterTitle(n int) string {
+	switch n {
+	case 1:
+		return "Threads (goroutines)"
+	case 2:
+		return "Synchronisation"
+	case 3:
+		return "Queues"
+	case 4:
+		return "Processes"
+	case 5:
+		return "Inter-process communication"
+	case 6:
+		return "Pools and futures"
+	case 7:
+		return "Event loop and async"
+	case 8:
+		return "Coroutines"
+	}
+	return "Other"
+}

@@ -1,0 +1,309 @@
+// Package race is scenario S1: the lost-update race on a shared counter.
+package race
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/pardemo/pardemo/demos"
+	"github.com/pardemo/pardemo/internal/race"
+	"github.com/pardemo/pardemo/internal/ui"
+)
+
+//go:embed race.go report.go
+var source embed.FS
+
+//go:embed lesson.md
+var lesson string
+
+// maxUpdates bounds workers × count × trials (× 2 with --compare), so a
+// typo cannot keep the projector busy for an hour.
+const maxUpdates = 250_000_000
+
+// New returns the scenario.
+func New() demos.Demo {
+	return demos.Demo{
+		Name: "race", ID: "S1", Chapter: 2,
+		Title:  "Lost updates: workers share a counter without a lock",
+		Python: "threading.Lock", Go: "sync.Mutex, sync/atomic or a channel",
+		Params: []demos.Param{
+			demos.Bool("lock", "protect the counter with a mutex (same as --mode mutex)"),
+			demos.Choice("mode", "how the counter is protected", "none", "none", "mutex", "atomic", "channel"),
+			demos.Int("workers", "goroutines; 2 = the cookbook's adder and subtractor, otherwise every worker adds", 2, 1, 10_000),
+			demos.Int("count", "updates per worker", 1_000_000, 1, 100_000_000),
+			demos.Choice("window", "what a worker does between reading and writing the counter", "auto", "auto", "none", "spin", "yield"),
+			demos.Bool("plain", "with --mode none: a plain n = n + 1 data race instead of atomic load + store"),
+			demos.Int("trials", "run it this many times and show the distribution", 1, 1, 1_000),
+			demos.Bool("compare", "run unprotected and protected back to back, side by side"),
+		},
+		Metrics: []string{"mode", "workers", "count", "expected", "observed", "lost_updates", "ns_per_update", "trials", "runs_with_loss"},
+		Check:   check,
+		Explain: lesson,
+		Source:  source,
+		Run:     run,
+	}
+}
+
+func check(v *demos.Values) error {
+	if v.Bool("lock") && v.Changed("mode") && v.String("mode") != "mutex" {
+		return fmt.Errorf("--lock means --mode mutex; it cannot be combined with --mode %s", v.String("mode"))
+	}
+	if v.Bool("plain") {
+		if mode(v) != race.None || v.Bool("compare") {
+			return errors.New("--plain is the unprotected counter: it goes with --mode none and without --compare")
+		}
+		if !race.PlainAvailable {
+			return errors.New("--plain is left out of builds with -race: the race detector would stop the data race it is built to find")
+		}
+	}
+	total := v.Int("workers") * v.Int("count") * v.Int("trials")
+	if v.Bool("compare") {
+		total *= 2
+	}
+	if total > maxUpdates {
+		return fmt.Errorf("--workers × --count × --trials asks for %s updates; the limit is %s", ui.Int(total), ui.Int(maxUpdates))
+	}
+	return nil
+}
+
+// mode is the protection the user asked for: --lock is shorthand for mutex.
+func mode(v *demos.Values) race.Mode {
+	if v.Bool("lock") {
+		return race.Mutex
+	}
+	if v.Bool("plain") {
+		return race.Plain
+	}
+	return race.Mode(v.String("mode"))
+}
+
+// setup is one trial's shape: who adds what, how often, through which window.
+type setup struct {
+	mode   race.Mode
+	window race.Window
+	names  []string
+	deltas []int64
+	count  int
+}
+
+func (s setup) expected() int64 {
+	var sum int64
+	for _, d := range s.deltas {
+		sum += d * int64(s.count)
+	}
+	return sum
+}
+
+func newSetup(v *demos.Values, m race.Mode) setup {
+	s := setup{mode: m, count: v.Int("count"), window: race.Window(v.String("window"))}
+	if s.window == "auto" {
+		// With a long loop a few spin steps make the race show even on a busy
+		// machine. With many workers doing one update each, a spin ends before
+		// the next worker has even started: they must yield, as the cookbook's
+		// workers sleep.
+		s.window = race.Spin
+		if s.count <= 100 {
+			s.window = race.Yield
+		}
+	}
+	n := v.Int("workers")
+	if n == 2 {
+		s.names, s.deltas = []string{"adder", "subtractor"}, []int64{1, -1}
+		return s
+	}
+	for i := range n {
+		s.names = append(s.names, fmt.Sprintf("worker-%d", i+1))
+		s.deltas = append(s.deltas, 1)
+	}
+	return s
+}
+
+func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
+	primary := newSetup(env.Values, mode(env.Values))
+	trials := env.Int("trials")
+	introduce(env, primary)
+
+	var sides []side
+	if env.Bool("compare") {
+		broken := primary
+		broken.mode = race.None
+		fixed := primary
+		if fixed.mode == race.None {
+			fixed.mode = race.Mutex
+		}
+		for _, s := range []setup{broken, fixed} {
+			env.Phase(fmt.Sprintf("%s: %d trial(s)", label(s.mode), trials))
+			sd, err := runTrials(ctx, env, s, trials)
+			if err != nil {
+				return demos.Result{}, err
+			}
+			sides = append(sides, sd)
+		}
+	} else {
+		sd, err := runTrials(ctx, env, primary, trials)
+		if err != nil {
+			return demos.Result{}, err
+		}
+		sides = append(sides, sd)
+	}
+	explainAfter(env, sides)
+	return conclude(sides), nil
+}
+
+// side is every trial of one setup.
+type side struct {
+	setup
+	finals []int64
+	walls  []time.Duration
+}
+
+// cancels is true when some workers add and others subtract: a lost
+// addition and a lost subtraction then cancel out, so the drift from the
+// expected value is only a lower bound on the updates lost.
+func (s setup) cancels() bool {
+	return slices.Contains(s.deltas, 1) && slices.Contains(s.deltas, -1)
+}
+
+// lost is how far trial i ended from the expected value.
+func (s side) lost(i int) int64 {
+	d := s.finals[i] - s.expected()
+	if d < 0 {
+		d = -d
+	}
+	return d
+}
+
+func (s side) runsWithLoss() int {
+	n := 0
+	for i := range s.finals {
+		if s.lost(i) > 0 {
+			n++
+		}
+	}
+	return n
+}
+
+func (s side) meanWall() time.Duration {
+	var sum time.Duration
+	for _, w := range s.walls {
+		sum += w
+	}
+	return sum / time.Duration(len(s.walls))
+}
+
+func (s side) nsPerUpdate() float64 {
+	return float64(s.meanWall().Nanoseconds()) / float64(len(s.deltas)*s.count)
+}
+
+func runTrials(ctx context.Context, env *demos.Env, s setup, trials int) (side, error) {
+	sd := side{setup: s}
+	verbose := trials == 1 && len(s.names) <= 8
+	for t := range trials {
+		if err := ctx.Err(); err != nil {
+			return sd, context.Cause(ctx)
+		}
+		if verbose {
+			for i, name := range s.names {
+				env.Log(name, demos.Start, fmt.Sprintf("%s 1, %s times", verb(s.deltas[i]), ui.Int(s.count)), "delta", s.deltas[i], "count", s.count)
+			}
+		}
+		begin := env.Now()
+		final, err := race.Run(race.Job{Mode: s.mode, Window: s.window, Deltas: s.deltas, Count: s.count, Beat: env.Beat})
+		if err != nil {
+			return sd, err
+		}
+		wall := env.Now() - begin
+		sd.finals, sd.walls = append(sd.finals, final), append(sd.walls, wall)
+		lost := sd.lost(t)
+		if verbose {
+			for _, name := range s.names {
+				env.Logf(name, demos.Done, "finished its %s updates, believing every one counted", ui.Int(s.count))
+			}
+		}
+		msg := fmt.Sprintf("final value %s, expected %s", ui.Int(final), ui.Int(s.expected()))
+		switch {
+		case lost == 0:
+			msg += ": nothing lost"
+		case s.cancels():
+			msg += fmt.Sprintf(": at least %s updates lost", ui.Int(lost))
+		default:
+			msg += fmt.Sprintf(": %s updates lost", ui.Int(lost))
+		}
+		if trials > 1 {
+			msg = fmt.Sprintf("trial %d/%d: %s", t+1, trials, msg)
+		}
+		kind := demos.Step
+		if lost > 0 {
+			kind = demos.Warn
+		}
+		env.Log("main", kind, msg, "trial", t+1, "final", final, "expected", s.expected(), "lost", lost, "wall_ms", ui.Ms(wall))
+	}
+	return sd, nil
+}
+
+func verb(d int64) string {
+	if d < 0 {
+		return "subtracts"
+	}
+	return "adds"
+}
+
+func label(m race.Mode) string {
+	switch m {
+	case race.None:
+		return "unprotected (atomic load, then store)"
+	case race.Plain:
+		return "unprotected (plain n = n + 1)"
+	case race.Mutex:
+		return "mutex"
+	case race.Atomic:
+		return "atomic add"
+	case race.Channel:
+		return "channel owner"
+	}
+	return string(m)
+}
+
+func introduce(env *demos.Env, s setup) {
+	n := len(s.names)
+	switch {
+	case n == 2:
+		env.Logf("main", demos.Note, "the counter starts at 0; %s adds 1 and %s subtracts 1, %s times each: a correct run ends at 0",
+			s.names[0], s.names[1], ui.Int(s.count))
+	case n == 1:
+		env.Logf("main", demos.Note, "one worker adds 1, %s times: with nobody to race against, nothing can be lost", ui.Int(s.count))
+	default:
+		env.Logf("main", demos.Note, "%s workers each add 1, %s time(s): a correct run ends at %s", ui.Int(n), ui.Int(s.count), ui.Int(s.expected()))
+	}
+	env.Logf("main", demos.Note, "protection: %s; between read and write each worker %s", label(s.mode), windowText(s.window))
+	env.Log("main", demos.Note, "all workers wait at a start line and are released together, so they really overlap")
+}
+
+func windowText(w race.Window) string {
+	switch w {
+	case race.Spin:
+		return fmt.Sprintf("spins %d steps (a widened window, see 'pardemo explain race')", race.SpinSteps)
+	case race.Yield:
+		return "yields to the scheduler, like the cookbook's short sleep"
+	}
+	return "does nothing (the bare read-modify-write)"
+}
+
+func explainAfter(env *demos.Env, sides []side) {
+	for _, s := range sides {
+		if s.runsWithLoss() == 0 {
+			continue
+		}
+		if slices.Contains([]race.Mode{race.None, race.Plain}, s.mode) {
+			env.Log("main", demos.Note, "why: an update is read, add, write. When another worker writes between this worker's read and its write, one of the two writes is overwritten: that update is lost")
+			if s.mode == race.None {
+				env.Log("main", demos.Note, "each read and each write here is atomic, so this is no data race (go test -race stays quiet), yet the update as a whole is not atomic; --plain shows the true data race")
+			}
+			break
+		}
+	}
+}

@@ -1,0 +1,164 @@
+package race
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/pardemo/pardemo/demos"
+	"github.com/pardemo/pardemo/internal/race"
+	"github.com/pardemo/pardemo/internal/ui"
+)
+
+// conclude turns the trials into metrics, tables and the verdict. The first
+// side is the unprotected one when comparing; the last is what the user
+// asked for.
+func conclude(sides []side) demos.Result {
+	last := sides[len(sides)-1]
+	res := demos.Result{Metrics: metrics(last)}
+	if len(sides) > 1 {
+		cmp := map[string]any{}
+		for _, s := range sides {
+			cmp[string(s.mode)] = metrics(s)
+		}
+		res.Metrics["compare"] = cmp
+	}
+	for _, s := range sides {
+		prefix := ""
+		if len(sides) > 1 {
+			prefix = string(s.mode) + " "
+		}
+		per := "per run"
+		if len(s.finals) > 1 {
+			per = "per trial (mean)"
+		}
+		res.Timing = append(res.Timing,
+			demos.Timing{Label: prefix + per, D: s.meanWall()},
+			demos.Timing{Label: prefix + "per update", D: time.Duration(math.Round(s.nsPerUpdate()))})
+	}
+	if len(last.finals) > 1 {
+		res.Tables = append(res.Tables, histogram(sides))
+	}
+
+	unprotected := func(s side) bool { return s.mode == race.None || s.mode == race.Plain }
+	switch {
+	case len(sides) == 2:
+		b, f := sides[0], sides[1]
+		res.Observed = b.runsWithLoss() > 0 && f.runsWithLoss() == 0
+		res.Verdict = fmt.Sprintf("unprotected: %s; %s: %s", lossText(b), label(f.mode), lossText(f))
+		if f.runsWithLoss() > 0 {
+			res.Verdict += " — the protected counter lost updates: that is a bug, please report it"
+		} else if b.runsWithLoss() == 0 {
+			res.Hint = hint(b)
+		}
+	case len(last.deltas) == 1:
+		res.Verdict = "one worker has nobody to race with: " + lossText(last)
+		res.Hint = "--workers 2 (or more)"
+	case unprotected(last):
+		res.Observed = last.runsWithLoss() > 0
+		res.Verdict = lossText(last)
+		if res.Observed {
+			res.Verdict += ": race observed"
+		} else {
+			res.Verdict += ": the race did not show up this time"
+			res.Hint = hint(last)
+		}
+	default:
+		res.Observed = last.runsWithLoss() == 0
+		res.Verdict = lossText(last) + ": the " + label(last.mode) + " made every read-modify-write whole"
+		if !res.Observed {
+			res.Verdict = lossText(last) + " despite the " + label(last.mode) + ": that is a bug, please report it"
+		}
+	}
+	return res
+}
+
+func metrics(s side) map[string]any {
+	m := map[string]any{
+		"mode": string(s.mode), "workers": len(s.deltas), "count": s.count, "window": string(s.window),
+		"expected": s.expected(), "observed": s.finals[len(s.finals)-1], "lost_updates": s.lost(len(s.finals) - 1),
+		"ns_per_update": math.Round(s.nsPerUpdate()*10) / 10,
+		"trials":        len(s.finals), "runs_with_loss": s.runsWithLoss(),
+	}
+	if len(s.finals) > 1 {
+		lost := make([]int64, len(s.finals))
+		for i := range lost {
+			lost[i] = s.lost(i)
+		}
+		slices.Sort(lost)
+		m["lost_min"], m["lost_median"], m["lost_max"] = lost[0], lost[len(lost)/2], lost[len(lost)-1]
+		hist := map[string]int{}
+		for _, l := range lost {
+			hist[bucket(l)]++
+		}
+		m["histogram"] = hist
+	}
+	return m
+}
+
+func lossText(s side) string {
+	total := int64(len(s.deltas) * s.count)
+	if len(s.finals) == 1 {
+		l := s.lost(0)
+		if l == 0 {
+			return fmt.Sprintf("0 of %s updates lost", ui.Int(total))
+		}
+		atLeast := ""
+		if s.cancels() {
+			atLeast = "at least "
+		}
+		return fmt.Sprintf("lost %s%s of %s updates (%.1f%%)", atLeast, ui.Int(l), ui.Int(total), 100*float64(l)/float64(total))
+	}
+	if s.runsWithLoss() == 0 {
+		return fmt.Sprintf("0 lost in all %d runs", len(s.finals))
+	}
+	return fmt.Sprintf("lost updates in %d of %d runs", s.runsWithLoss(), len(s.finals))
+}
+
+func hint(s side) string {
+	if s.window == race.NoWindow {
+		return "--window spin (the default) widens the gap between read and write; or raise --count, or add --trials 20"
+	}
+	return "run it again, raise --count, or add --trials 20 to see how often it happens"
+}
+
+// buckets are decades of lost updates: 0, 1–9, 10–99, ...
+var buckets = []string{"0", "1–9", "10–99", "100–999", "1k–10k", "10k–100k", "100k–1M", "1M+"}
+
+func bucket(lost int64) string {
+	if lost == 0 {
+		return buckets[0]
+	}
+	i := min(int(math.Log10(float64(lost)))+1, len(buckets)-1)
+	return buckets[i]
+}
+
+// histogram is the trials' distribution of lost updates, one column per side.
+func histogram(sides []side) demos.Table {
+	tb := demos.Table{Title: "lost updates per run", Header: []string{"lost"}}
+	counts := make([]map[string]int, len(sides))
+	for i, s := range sides {
+		tb.Header = append(tb.Header, string(s.mode)+" runs")
+		counts[i] = map[string]int{}
+		for t := range s.finals {
+			counts[i][bucket(s.lost(t))]++
+		}
+	}
+	width := 20
+	for _, b := range buckets {
+		row := []string{b}
+		any := false
+		for i, s := range sides {
+			n := counts[i][b]
+			any = any || n > 0
+			bar := strings.Repeat("█", (n*width+len(s.finals)-1)/len(s.finals))
+			row = append(row, fmt.Sprintf("%4d %s", n, bar))
+		}
+		if any {
+			tb.Rows = append(tb.Rows, row)
+		}
+	}
+	return tb
+}

@@ -1,0 +1,8 @@
+//go:build race
+
+package race
+
+// PlainAvailable is false in -race builds (see plain_norace.go).
+const PlainAvailable = false
+
+func plainLoop(n *int64, d int64, j Job) {}

@@ -1,0 +1,133 @@
+package ui
+
+import (
+	"encoding/json"
+	"io"
+	"time"
+)
+
+// JSON renders one JSON object per line, for scripts and autograders. The
+// line types and their fields are documented in docs/json.md.
+type JSON struct {
+	enc *json.Encoder
+}
+
+// NewJSON writes JSON lines to w.
+func NewJSON(w io.Writer) *JSON {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return &JSON{enc: enc}
+}
+
+// EventLine is the JSON form of an Event.
+type EventLine struct {
+	Type  string         `json:"type"`
+	TMs   float64        `json:"t_ms"`
+	Actor string         `json:"actor"`
+	Kind  Kind           `json:"kind"`
+	Msg   string         `json:"msg"`
+	Attrs map[string]any `json:"attrs"`
+}
+
+// ResultLine is the JSON form of a Result: always the last line of a run.
+type ResultLine struct {
+	Type           string         `json:"type"`
+	Demo           string         `json:"demo"`
+	Seed           int64          `json:"seed"`
+	Speed          float64        `json:"speed"`
+	WallMs         float64        `json:"wall_ms"`
+	Verdict        string         `json:"verdict"`
+	LessonObserved bool           `json:"lesson_observed"`
+	Hint           string         `json:"hint,omitempty"`
+	Metrics        map[string]any `json:"metrics"`
+}
+
+// ErrorLine reports a run that ended with an error.
+type ErrorLine struct {
+	Type     string `json:"type"`
+	Demo     string `json:"demo,omitempty"`
+	Msg      string `json:"msg"`
+	ExitCode int    `json:"exit_code"`
+}
+
+// SummaryLine closes run-all.
+type SummaryLine struct {
+	Type  string           `json:"type"`
+	Demos []SummaryRowJSON `json:"demos"`
+}
+
+// SummaryRowJSON is one scenario in SummaryLine.
+type SummaryRowJSON struct {
+	Demo           string  `json:"demo"`
+	WallMs         float64 `json:"wall_ms"`
+	Verdict        string  `json:"verdict"`
+	LessonObserved bool    `json:"lesson_observed"`
+	Failed         bool    `json:"failed"`
+}
+
+// Begin writes nothing: the seed and speed travel in the result line.
+func (j *JSON) Begin(Header) {}
+
+// Event writes an event line.
+func (j *JSON) Event(e Event) {
+	attrs := e.Attrs
+	if attrs == nil {
+		attrs = map[string]any{}
+	}
+	_ = j.enc.Encode(EventLine{Type: "event", TMs: Ms(e.T), Actor: e.Actor, Kind: e.Kind, Msg: e.Msg, Attrs: attrs})
+}
+
+// End writes the result line.
+func (j *JSON) End(h Header, r Result, wall time.Duration) {
+	m := r.Metrics
+	if m == nil {
+		m = map[string]any{}
+	}
+	_ = j.enc.Encode(ResultLine{Type: "result", Demo: h.Demo, Seed: h.Seed, Speed: h.Speed, WallMs: Ms(wall),
+		Verdict: r.Verdict, LessonObserved: r.Observed, Hint: r.Hint, Metrics: m})
+}
+
+// Fail writes an error line.
+func (j *JSON) Fail(h Header, msg string, code int) {
+	_ = j.enc.Encode(ErrorLine{Type: "error", Demo: h.Demo, Msg: msg, ExitCode: code})
+}
+
+// Summary writes run-all's closing line.
+func (j *JSON) Summary(rows []SummaryRow) {
+	s := SummaryLine{Type: "summary", Demos: []SummaryRowJSON{}}
+	for _, r := range rows {
+		s.Demos = append(s.Demos, SummaryRowJSON{Demo: r.Demo, WallMs: Ms(r.Wall), Verdict: r.Verdict, LessonObserved: r.Observed, Failed: r.Failed})
+	}
+	_ = j.enc.Encode(s)
+}
+
+// Capture is a Renderer that keeps everything in memory, for tests that
+// assert on what happened rather than on how it looked.
+type Capture struct {
+	Headers []Header
+	Events  []Event
+	Results []Result
+	Walls   []time.Duration
+	Fails   []string
+	Rows    []SummaryRow
+}
+
+func (c *Capture) Begin(h Header)            { c.Headers = append(c.Headers, h) }
+func (c *Capture) Event(e Event)             { c.Events = append(c.Events, e) }
+func (c *Capture) Summary(rows []SummaryRow) { c.Rows = append(c.Rows, rows...) }
+func (c *Capture) End(h Header, r Result, wall time.Duration) {
+	c.Results = append(c.Results, r)
+	c.Walls = append(c.Walls, wall)
+}
+func (c *Capture) Fail(h Header, msg string, code int) { c.Fails = append(c.Fails, msg) }
+
+// Of returns the captured events of one actor.
+func (c *Capture) Of(actor string) []Event {
+	var out []Event
+	for _, e := range c.Events {
+		if e.Actor == actor {
+			out = append(out, e)
+		}
+	}
+	return out
+}

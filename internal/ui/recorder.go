@@ -1,0 +1,91 @@
+package ui
+
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Renderer turns a run into output. Begin and End bracket one scenario;
+// Event is called in order, from one goroutine at a time (the Recorder
+// serialises). A new view of the same run — a timeline, a histogram over
+// many results — is a new Renderer and touches no scenario.
+type Renderer interface {
+	Begin(h Header)
+	Event(e Event)
+	End(h Header, r Result, wall time.Duration)
+	Fail(h Header, msg string, code int)
+	Summary(rows []SummaryRow)
+}
+
+// SummaryRow is one scenario's line in run-all's closing table.
+type SummaryRow struct {
+	Demo     string
+	Wall     time.Duration
+	Verdict  string
+	Observed bool
+	Failed   bool // the scenario returned an error instead of a result
+}
+
+// Recorder is the single path every event takes: it stamps the time since
+// the run started, keeps the order, and hands the event to the renderer.
+//
+// Emitting takes a lock, and a lock puts goroutines in a line. That is why
+// race scenarios never emit from inside their hot loop.
+type Recorder struct {
+	mu    sync.Mutex
+	start time.Time
+	out   Renderer
+	last  map[string]Event
+	order []string
+	n     atomic.Uint64
+}
+
+// NewRecorder starts the clock now.
+func NewRecorder(out Renderer) *Recorder {
+	return &Recorder{start: time.Now(), out: out, last: map[string]Event{}}
+}
+
+// Since is the time since the recorder started, the clock events are stamped with.
+func (r *Recorder) Since() time.Duration { return time.Since(r.start) }
+
+// Emit stamps e and renders it.
+func (r *Recorder) Emit(e Event) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	e.T = time.Since(r.start)
+	r.record(e)
+}
+
+// EmitAt renders an event whose time was measured elsewhere (a child
+// process on the same clock), keeping it no earlier than what came before.
+func (r *Recorder) EmitAt(e Event) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.record(e)
+}
+
+func (r *Recorder) record(e Event) {
+	if _, seen := r.last[e.Actor]; !seen {
+		r.order = append(r.order, e.Actor)
+	}
+	r.last[e.Actor] = e
+	r.n.Add(1)
+	r.out.Event(e)
+}
+
+// Count is how many events have been emitted; the watchdog reads it to tell
+// progress from a stall without taking the lock.
+func (r *Recorder) Count() uint64 { return r.n.Load() }
+
+// LastHeard returns the latest event of every actor, in order of first
+// appearance: the raw material of a stall explanation.
+func (r *Recorder) LastHeard() []Event {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]Event, 0, len(r.order))
+	for _, a := range r.order {
+		out = append(out, r.last[a])
+	}
+	return out
+}

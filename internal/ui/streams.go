@@ -1,0 +1,56 @@
+package ui
+
+import (
+	"bytes"
+	"io"
+	"os"
+
+	"golang.org/x/term"
+)
+
+// Streams is the terminal seam: every byte pardemo reads or writes goes
+// through it, so tests can capture output and pretend to be (or not be) a
+// terminal.
+type Streams struct {
+	In     io.Reader
+	Out    io.Writer
+	Err    io.Writer
+	OutTTY bool // stdout is a terminal: colour and animation are allowed
+	InTTY  bool // stdin is a terminal: pausing for Enter makes sense
+	Env    func(string) string
+}
+
+// System returns the process's real streams.
+func System() *Streams {
+	return &Streams{
+		In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
+		OutTTY: isTerminal(os.Stdout), InTTY: isTerminal(os.Stdin),
+		Env: os.Getenv,
+	}
+}
+
+// Test returns streams backed by buffers; the terminal flags start false.
+func Test() (s *Streams, out, errOut *bytes.Buffer) {
+	out, errOut = new(bytes.Buffer), new(bytes.Buffer)
+	return &Streams{In: new(bytes.Buffer), Out: out, Err: errOut, Env: func(string) string { return "" }}, out, errOut
+}
+
+func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
+
+// UseColor decides colour from the --color setting, NO_COLOR and whether
+// stdout is a terminal. mode is "auto", "always" or "never".
+func (s *Streams) UseColor(mode string) bool {
+	switch mode {
+	case "always":
+		return true
+	case "never":
+		return false
+	}
+	if s.Env != nil && s.Env("NO_COLOR") != "" {
+		return false
+	}
+	if s.Env != nil && s.Env("TERM") == "dumb" {
+		return false
+	}
+	return s.OutTTY
+}

@@ -50,7 +50,7 @@ type app struct {
 
 // Run executes one command line and returns its exit code.
 func Run(ctx context.Context, args []string, streams *ui.Streams) int {
-	a := &app{ctx: ctx, io: streams, reg: Registry(), speed: 10, color: "auto", watchdog: 3 * time.Second}
+	a := newApp(ctx, streams)
 	root := a.newRoot()
 	root.SetArgs(args)
 	root.SetIn(streams.In)
@@ -228,4 +228,14 @@ func (a *app) renderer() ui.Renderer {
 
 func (a *app) theme() *ui.Theme {
 	return ui.NewTheme(!a.json && a.io.UseColor(a.color))
+}
+
+// NewRoot returns a fresh command tree writing to streams, for tools that
+// walk the tree (the docs generator). Running it is the same as Run.
+func NewRoot(ctx context.Context, streams *ui.Streams) *cobra.Command {
+	return newApp(ctx, streams).newRoot()
+}
+
+func newApp(ctx context.Context, streams *ui.Streams) *app {
+	return &app{ctx: ctx, io: streams, reg: Registry(), speed: 10, color: "auto", watchdog: 3 * time.Second}
 }

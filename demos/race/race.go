@@ -53,7 +53,7 @@ func check(v *demos.Values) error {
 		return fmt.Errorf("--lock means --mode mutex; it cannot be combined with --mode %s", v.String("mode"))
 	}
 	if v.Bool("plain") {
-		if mode(v) != race.None || v.Bool("compare") {
+		if v.Bool("lock") || v.String("mode") != string(race.None) || v.Bool("compare") {
 			return errors.New("--plain is the unprotected counter: it goes with --mode none and without --compare")
 		}
 		if !race.PlainAvailable {

@@ -212,7 +212,10 @@ func runTrials(ctx context.Context, env *demos.Env, s setup, trials int) (side, 
 			}
 		}
 		begin := env.Now()
-		final, err := race.Run(race.Job{Mode: s.mode, Window: s.window, Deltas: s.deltas, Count: s.count, Beat: env.Beat})
+		final, err := race.Run(race.Job{Mode: s.mode, Window: s.window, Deltas: s.deltas, Count: s.count, Beat: env.Beat, Done: ctx.Done()})
+		if errors.Is(err, race.ErrStopped) {
+			return sd, context.Cause(ctx)
+		}
 		if err != nil {
 			return sd, err
 		}

@@ -30,13 +30,10 @@ func conclude(sides []side) demos.Result {
 		if len(sides) > 1 {
 			prefix = string(s.mode) + " "
 		}
-		per := "per run"
-		if len(s.finals) > 1 {
-			per = "per trial (mean)"
+		if len(sides) > 1 || len(s.finals) > 1 {
+			res.Timing = append(res.Timing, demos.Timing{Label: prefix + "per trial (mean)", D: s.meanWall()})
 		}
-		res.Timing = append(res.Timing,
-			demos.Timing{Label: prefix + per, D: s.meanWall()},
-			demos.Timing{Label: prefix + "per update", D: time.Duration(math.Round(s.nsPerUpdate()))})
+		res.Timing = append(res.Timing, demos.Timing{Label: prefix + "per update", D: time.Duration(math.Round(s.nsPerUpdate()))})
 	}
 	if len(last.finals) > 1 {
 		res.Tables = append(res.Tables, histogram(sides))

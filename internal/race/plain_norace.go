@@ -14,8 +14,8 @@ func plainLoop(n *int64, d int64, j Job) {
 		v := *n
 		j.Window.pause()
 		*n = v + d
-		if i%beatEvery == 0 {
-			j.Beat()
+		if i%beatEvery == 0 && !j.alive() {
+			return
 		}
 	}
 }

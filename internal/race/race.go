@@ -8,6 +8,7 @@
 package race
 
 import (
+	"errors"
 	"fmt"
 	"runtime"
 	"sync"
@@ -75,7 +76,13 @@ type Job struct {
 	// Beat is called every few thousand updates so a watchdog can tell a
 	// long run from a stuck one. It must be cheap and must not lock.
 	Beat func()
+	// Done, when closed, makes the workers stop early (Ctrl-C); the final
+	// value is then meaningless and Run returns ErrStopped.
+	Done <-chan struct{}
 }
+
+// ErrStopped is returned when Done closed before the workers finished.
+var ErrStopped = errors.New("stopped before the workers finished")
 
 // beatEvery is how many updates pass between two Beat calls.
 const beatEvery = 1 << 14
@@ -96,8 +103,8 @@ func Run(j Job) (int64, error) {
 				v := n.Load()
 				j.Window.pause()
 				n.Store(v + d)
-				if i%beatEvery == 0 {
-					j.Beat()
+				if i%beatEvery == 0 && !j.alive() {
+					return
 				}
 			}
 		}
@@ -119,8 +126,8 @@ func Run(j Job) (int64, error) {
 				j.Window.pause()
 				n = v + d
 				mu.Unlock()
-				if i%beatEvery == 0 {
-					j.Beat()
+				if i%beatEvery == 0 && !j.alive() {
+					return
 				}
 			}
 		}
@@ -130,8 +137,8 @@ func Run(j Job) (int64, error) {
 		work = func(d int64) {
 			for i := range j.Count {
 				n.Add(d) // read, add and write as one instruction: no window to widen
-				if i%beatEvery == 0 {
-					j.Beat()
+				if i%beatEvery == 0 && !j.alive() {
+					return
 				}
 			}
 		}
@@ -151,16 +158,33 @@ func Run(j Job) (int64, error) {
 		work = func(d int64) {
 			for i := range j.Count {
 				updates <- d
-				if i%beatEvery == 0 {
-					j.Beat()
+				if i%beatEvery == 0 && !j.alive() {
+					return
 				}
 			}
 		}
-		return runWorkers(j.Deltas, work, func() int64 { close(updates); return <-result }), nil
+		finish = func() int64 { close(updates); return <-result }
 	default:
 		return 0, fmt.Errorf("unknown mode %q", j.Mode)
 	}
-	return runWorkers(j.Deltas, work, finish), nil
+	final := runWorkers(j.Deltas, work, finish)
+	select {
+	case <-j.Done:
+		return final, ErrStopped
+	default:
+		return final, nil
+	}
+}
+
+// alive beats and reports whether the workers should go on.
+func (j Job) alive() bool {
+	j.Beat()
+	select {
+	case <-j.Done:
+		return false
+	default:
+		return true
+	}
 }
 
 func runWorkers(deltas []int64, work func(int64), finish func() int64) int64 {

@@ -97,3 +97,15 @@ func BenchmarkUpdate(b *testing.B) {
 		}
 	}
 }
+
+// Closing Done stops even a very long run promptly.
+func TestDoneStopsWorkers(t *testing.T) {
+	done := make(chan struct{})
+	close(done)
+	for _, mode := range []Mode{None, Mutex, Atomic, Channel} {
+		_, err := Run(Job{Mode: mode, Window: Spin, Deltas: pair(2), Count: 1 << 40, Done: done})
+		if err != ErrStopped {
+			t.Errorf("%s: err = %v, want ErrStopped", mode, err)
+		}
+	}
+}

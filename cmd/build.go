@@ -43,9 +43,10 @@ func (a *app) demoCommand(d demos.Demo, use string) *cobra.Command {
 	vals := demos.NewValues(d.Params)
 	c := &cobra.Command{
 		Use:   use,
-		Short: fmt.Sprintf("%-4s %s", d.ID, d.Title),
+		Short: d.ID + "  " + d.Title,
 		Long: fmt.Sprintf("%s (%s, chapter %d: %s)\n\npython %s  →  go %s\n\nRun 'pardemo explain %s' for the lesson page.",
 			d.Title, d.ID, d.Chapter, demos.ChapterTitle(d.Chapter), d.Python, d.Go, d.Name),
+		Example: "  " + strings.Join(d.Examples(), "\n  "),
 		Args: func(c *cobra.Command, args []string) error {
 			if len(args) > 0 {
 				return usagef("%s takes no arguments, got %q (knobs are flags: see 'pardemo %s --help')", d.Name, args[0], d.Name)
@@ -94,7 +95,7 @@ func (k *knob) Type() string {
 	case demos.BoolKind:
 		return "bool"
 	case demos.ChoiceKind:
-		return "word"
+		return "string"
 	}
 	return "int"
 }

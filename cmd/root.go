@@ -107,7 +107,7 @@ Start with 'pardemo list', then try 'pardemo race' and 'pardemo race --lock'.`,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return flagError(err) })
 	pf := root.PersistentFlags()
 	pf.Var(newSpeed(&a.speed), "speed", "story seconds are divided by this (1 = the cookbook's real pacing)")
-	pf.Var(newSeed(&a.seed, &a.seedSet), "seed", "seed for every random choice (default: random, printed)")
+	pf.Var(newSeed(&a.seed, &a.seedSet), "seed", "seed for every random choice (printed with each run, so it can be replayed)")
 	pf.BoolVar(&a.json, "json", false, "print JSON lines (events, then the result) instead of text")
 	pf.Var(newChoice(&a.color, "auto", "always", "never"), "color", "colour output: auto|always|never (NO_COLOR is honoured)")
 	pf.Var(newWatchdog(&a.watchdog), "watchdog", "end a scenario that makes no progress for this long")
@@ -167,7 +167,7 @@ func (v *value) Set(s string) error {
 }
 
 func newSpeed(dst *float64) *value {
-	return &value{text: strconv.FormatFloat(*dst, 'g', -1, 64), typ: "factor", set: func(s string) error {
+	return &value{text: strconv.FormatFloat(*dst, 'g', -1, 64), typ: "float", set: func(s string) error {
 		f, err := strconv.ParseFloat(s, 64)
 		if err != nil || f <= 0 || f > 100000 {
 			return errors.New("must be a number greater than 0 and at most 100000")
@@ -189,7 +189,7 @@ func newSeed(dst *int64, given *bool) *value {
 }
 
 func newChoice(dst *string, choices ...string) *value {
-	return &value{text: *dst, typ: "when", set: func(s string) error {
+	return &value{text: *dst, typ: "string", set: func(s string) error {
 		for _, c := range choices {
 			if s == c {
 				*dst = s

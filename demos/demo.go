@@ -8,6 +8,7 @@ package demos
 import (
 	"context"
 	"io/fs"
+	"strings"
 
 	"github.com/pardemo/pardemo/internal/ui"
 )
@@ -82,4 +83,21 @@ func ChapterTitle(n int) string {
 		return "Coroutines"
 	}
 	return "Other"
+}
+
+// Examples lifts the `pardemo ...` commands out of the bullet lists of the
+// lesson page, so --help and the docs show the same things to try as
+// explain does.
+func (d Demo) Examples() []string {
+	var out []string
+	for line := range strings.Lines(d.Explain) {
+		rest, ok := strings.CutPrefix(strings.TrimSpace(line), "- `pardemo ")
+		if !ok {
+			continue
+		}
+		if cmd, _, ok := strings.Cut(rest, "`"); ok {
+			out = append(out, "pardemo "+cmd)
+		}
+	}
+	return out
 }

@@ -62,7 +62,9 @@ func (p Param) Describe() string {
 func (p Param) Parse(s string) (any, error) {
 	switch p.Kind {
 	case IntKind:
-		n, err := strconv.ParseInt(strings.ReplaceAll(strings.TrimSpace(s), "_", ""), 10, 64)
+		// 1,000,000 and 1_000_000 are accepted: help texts print numbers with commas.
+		clean := strings.NewReplacer(",", "", "_", "").Replace(strings.TrimSpace(s))
+		n, err := strconv.ParseInt(clean, 10, 64)
 		if err != nil {
 			return nil, fmt.Errorf("want a whole number from %s to %s", ui.Int(p.Min), ui.Int(p.Max))
 		}

@@ -28,7 +28,7 @@ func TestParams(t *testing.T) {
 			}
 		}
 	}
-	for name, s := range map[string]string{"count": "1_000", "lock": "true", "mode": "mutex"} {
+	for name, s := range map[string]string{"count": "1,000", "lock": "true", "mode": "mutex"} {
 		if err := v.Set(name, s); err != nil {
 			t.Errorf("--%s %q: %v", name, s, err)
 		}

@@ -26,6 +26,10 @@ import (
 // the exit code. Ctrl-C (or SIGTERM) cancels the running scenario; a second
 // Ctrl-C kills the program the ordinary way.
 func Main() int {
+	// Help lists scenarios in curriculum order, not alphabetically. This is
+	// cobra's one global switch; it is set here, once per process, and
+	// never from tests that may run in parallel.
+	cobra.EnableCommandSorting = false
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	go func() { <-ctx.Done(); stop() }()
@@ -121,6 +125,7 @@ Start with 'pardemo list', then try 'pardemo race' and 'pardemo race --lock'.`,
 	for _, d := range a.reg {
 		a.attach(root, d)
 	}
+	root.SetHelpCommand(a.newHelp(root))
 	root.SetHelpCommandGroupID("lab")
 	root.SetCompletionCommandGroupID("lab")
 	return root
@@ -139,6 +144,45 @@ func (a *app) groupRunE(c *cobra.Command, args []string) error {
 		}
 	}
 	return unknown("command", args[0], cands)
+}
+
+// newHelp replaces cobra's help command, which answers an unknown topic
+// with the root's help and exit 0, with one that says "did you mean".
+func (a *app) newHelp(root *cobra.Command) *cobra.Command {
+	return &cobra.Command{
+		Use:   "help [command]",
+		Short: "Help about any command",
+		ValidArgsFunction: func(c *cobra.Command, args []string, _ string) ([]cobra.Completion, cobra.ShellCompDirective) {
+			target, _, _ := root.Find(args)
+			var out []string
+			for _, sub := range target.Commands() {
+				if sub.IsAvailableCommand() {
+					out = append(out, sub.Name())
+				}
+			}
+			return out, cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(c *cobra.Command, args []string) error {
+			target, rest, err := root.Find(args)
+			if err != nil || len(rest) > 0 {
+				parent := target
+				if parent == nil {
+					parent = root
+				}
+				var cands []string
+				for _, sub := range parent.Commands() {
+					cands = append(cands, sub.Name())
+				}
+				typed := args[len(args)-1]
+				if len(rest) > 0 {
+					typed = rest[0]
+				}
+				return unknown("help topic", typed, cands)
+			}
+			a.ran = true
+			return target.Help()
+		},
+	}
 }
 
 func version() string {

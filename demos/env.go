@@ -83,6 +83,15 @@ func (e *Env) Sleep(ctx context.Context, seconds float64) error {
 	}
 }
 
+// SleepUntil waits until story second at of the scenario's own clock (0 is
+// its start), or until ctx ends. Scheduling against the clock instead of
+// chaining Sleeps keeps a periodic actor (a light, an arrival schedule)
+// from drifting behind when each sleep overshoots a little, which at high
+// --speed adds up.
+func (e *Env) SleepUntil(ctx context.Context, at float64) error {
+	return e.Sleep(ctx, max(0, at-e.Now().Seconds()*e.Speed))
+}
+
 // Now is the time since the scenario started, on the same clock as event
 // stamps. Use it to measure (a wait, a skew), not to decide.
 func (e *Env) Now() time.Duration { return e.rec.Since() }

@@ -96,10 +96,10 @@ func Execute(ctx context.Context, d Demo, cfg Config, out ui.Renderer) (Result, 
 		if errors.Is(err, ErrInterrupted) {
 			code = 130
 		}
-		out.Fail(h, err.Error(), code)
+		rec.Close(func() { out.Fail(h, err.Error(), code) })
 		return res, wall, err
 	}
-	out.End(h, res, wall)
+	rec.Close(func() { out.End(h, res, wall) })
 	return res, wall, nil
 }
 

@@ -64,8 +64,8 @@ func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
 	// Consumers run until told to stop, like the cookbook's daemon threads;
 	// main stops them once join has said every product was handled.
 	consCtx, stopConsumers := context.WithCancel(ctx)
-	defer stopConsumers()
 	var consumers sync.WaitGroup
+	defer func() { stopConsumers(); consumers.Wait() }() // on every path, none outlives the run
 	for i := range nCons {
 		name := fmt.Sprintf("consumer-%d", i+1)
 		consumers.Go(func() { consume(consCtx, env, q, t, name) })
@@ -89,7 +89,7 @@ func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
 		}
 	}
 	stopConsumers()
-	consumers.Wait()
+	consumers.Wait() // every consumer has reported its count before conclude reads them
 	return conclude(t, q, items), nil
 }
 

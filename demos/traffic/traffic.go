@@ -81,7 +81,7 @@ func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
 	var errOnce sync.Once
 	for i := range n {
 		if i > 0 {
-			if err := env.Sleep(ctx, arrivalGap); err != nil {
+			if err := env.SleepUntil(ctx, float64(i)*arrivalGap); err != nil {
 				errOnce.Do(func() { firstErr = err })
 				break
 			}
@@ -105,12 +105,11 @@ func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
 
 // runLight ticks from tick 0, which run has already shown green.
 func runLight(ctx context.Context, env *demos.Env, j *junction) {
-	for t := 0; ; {
-		if env.Sleep(ctx, tick) != nil {
+	for k := 1; ; k++ {
+		if env.SleepUntil(ctx, float64(k)*tick) != nil {
 			return
 		}
-		t = (t + 1) % cycleTicks
-		switch t {
+		switch t := k % cycleTicks; t {
 		case 0:
 			j.change(env, true, t)
 		case lastGreen + 1:
@@ -203,6 +202,9 @@ func conclude(env *demos.Env, j *junction, cars []*car) demos.Result {
 	case waited == 0:
 		res.Verdict += ": no car met a red light this time"
 		res.Hint = "--cars 5 or more: the light turns red 10.5 story-seconds in, when the fifth car arrives"
+		if len(cars) >= 5 {
+			res.Hint = "a lower --speed: at this speed the machine could not keep the light on schedule"
+		}
 	default:
 		res.Observed = true
 	}

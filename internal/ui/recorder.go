@@ -36,9 +36,10 @@ type Recorder struct {
 	mu    sync.Mutex
 	start time.Time
 	out   Renderer
-	last  map[string]Event
-	order []string
-	n     atomic.Uint64
+	last   map[string]Event
+	order  []string
+	n      atomic.Uint64
+	closed bool
 }
 
 // NewRecorder starts the clock now.
@@ -65,7 +66,20 @@ func (r *Recorder) EmitAt(e Event) {
 	r.record(e)
 }
 
+// Close runs last (the renderer's End or Fail) under the recorder's lock
+// and drops every later event, so the verdict is always the last word even
+// if a goroutine the scenario failed to stop tries to speak after it.
+func (r *Recorder) Close(last func()) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.closed = true
+	last()
+}
+
 func (r *Recorder) record(e Event) {
+	if r.closed {
+		return
+	}
 	if _, seen := r.last[e.Actor]; !seen {
 		r.order = append(r.order, e.Actor)
 	}

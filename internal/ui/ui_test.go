@@ -127,3 +127,16 @@ func TestRecorderLastHeard(t *testing.T) {
 		t.Errorf("LastHeard %+v count %d", got, r.Count())
 	}
 }
+
+// After Close nothing more is rendered: the verdict stays the last line even
+// if a goroutine the scenario failed to stop speaks afterwards.
+func TestRecorderCloseDropsLateEvents(t *testing.T) {
+	c := &Capture{}
+	r := NewRecorder(c)
+	r.Emit(Event{Actor: "a", Msg: "before"})
+	r.Close(func() { c.Fail(Header{}, "interrupted", 130) })
+	r.Emit(Event{Actor: "a", Msg: "after"})
+	if len(c.Events) != 1 || len(c.Fails) != 1 {
+		t.Fatalf("events %v fails %v", c.Events, c.Fails)
+	}
+}

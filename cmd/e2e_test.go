@@ -1,0 +1,417 @@
+package cmd_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pardemo/pardemo/cmd"
+	"github.com/pardemo/pardemo/demos"
+	"github.com/pardemo/pardemo/internal/ui"
+)
+
+// pardemoPath is the test binary's copy that testscript.Main put on PATH
+// under the name "pardemo": started as a subprocess, it runs cmd.Main.
+var pardemoPath = sync.OnceValues(func() (string, error) { return exec.LookPath("pardemo") })
+
+// pardemoCmd prepares the real binary with args and a clean colour
+// environment; stdin is empty (not a terminal).
+func pardemoCmd(t *testing.T, ctx context.Context, args ...string) *exec.Cmd {
+	t.Helper()
+	path, err := pardemoPath()
+	if err != nil {
+		t.Fatalf("pardemo is not on PATH (TestMain should have put it there): %v", err)
+	}
+	c := exec.CommandContext(ctx, path, args...)
+	c.Env = append(slices.DeleteFunc(os.Environ(), func(kv string) bool {
+		return strings.HasPrefix(kv, "NO_COLOR=") || strings.HasPrefix(kv, "TERM=")
+	}), "HOME="+t.TempDir())
+	c.WaitDelay = 5 * time.Second
+	return c
+}
+
+type procResult struct {
+	stdout, stderr string
+	code           int
+}
+
+// runPardemo runs the real binary to completion.
+func runPardemo(t *testing.T, stdout *os.File, args ...string) procResult {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	c := pardemoCmd(t, ctx, args...)
+	var out, errb bytes.Buffer
+	c.Stdout, c.Stderr = &out, &errb
+	if stdout != nil {
+		c.Stdout = stdout
+	}
+	err := c.Run()
+	var ee *exec.ExitError
+	if err != nil && !errors.As(err, &ee) {
+		t.Fatalf("pardemo %q: %v", args, err)
+	}
+	if ctx.Err() != nil {
+		t.Fatalf("pardemo %q: did not finish in time", args)
+	}
+	return procResult{out.String(), errb.String(), c.ProcessState.ExitCode()}
+}
+
+// TestExitCodes runs the real binary and checks exit codes, and that a
+// usage error is exactly one line on stderr.
+func TestExitCodes(t *testing.T) {
+	tests := []struct {
+		args []string
+		want int
+	}{
+		{[]string{"list"}, cmd.ExitOK},
+		{[]string{"--version"}, cmd.ExitOK},
+		{[]string{"--help"}, cmd.ExitOK},
+		{[]string{"explain", "race"}, cmd.ExitOK},
+		{[]string{"race", "--speed", "1000", "--count", "1000"}, cmd.ExitOK},
+		{[]string{"--json", "barrier", "--speed", "1000"}, cmd.ExitOK},
+
+		{[]string{"race", "--count", "-1"}, cmd.ExitUsage},
+		{[]string{"race", "--workers", "abc"}, cmd.ExitUsage},
+		{[]string{"--speed", "0", "race"}, cmd.ExitUsage},
+		{[]string{"nosuch"}, cmd.ExitUsage},
+		{[]string{"rase"}, cmd.ExitUsage},
+		{[]string{"race", "--lock", "--mode", "atomic"}, cmd.ExitUsage},
+		{[]string{"race", "--mode", "bogus"}, cmd.ExitUsage},
+		{[]string{"traffic-light", "--cars", "0"}, cmd.ExitUsage},
+		{[]string{"explain"}, cmd.ExitUsage},
+		{[]string{"explain", "nosuch"}, cmd.ExitUsage},
+		{[]string{"race", "extra-arg"}, cmd.ExitUsage},
+		{[]string{"--color", "sometimes", "race"}, cmd.ExitUsage},
+		{[]string{"--watchdog", "1ms", "race"}, cmd.ExitUsage},
+		{[]string{"race", "--nosuchflag"}, cmd.ExitUsage},
+		{[]string{"--json", "nosuch"}, cmd.ExitUsage},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			r := runPardemo(t, nil, tt.args...)
+			if r.code != tt.want {
+				t.Fatalf("exit code %d, want %d\nstdout:\n%s\nstderr:\n%s", r.code, tt.want, r.stdout, r.stderr)
+			}
+			if tt.want == cmd.ExitOK {
+				if r.stderr != "" {
+					t.Errorf("stderr not empty:\n%s", r.stderr)
+				}
+				return
+			}
+			if n := strings.Count(r.stderr, "\n"); n != 1 || !strings.HasSuffix(r.stderr, "\n") || !strings.HasPrefix(r.stderr, "pardemo: ") {
+				t.Errorf("stderr is not one line starting with %q:\n%s", "pardemo: ", r.stderr)
+			}
+			for _, bad := range []string{"goroutine", "panic", "Usage:"} {
+				if strings.Contains(r.stderr, bad) {
+					t.Errorf("stderr mentions %q:\n%s", bad, r.stderr)
+				}
+			}
+			if slices.Contains(tt.args, "--json") {
+				lines, err := parseLines([]byte(r.stdout))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(lines) != 1 {
+					t.Errorf("want exactly one JSON error line on stdout, got:\n%s", r.stdout)
+				}
+				if err := checkErrorLast(lines, tt.want); err != nil {
+					t.Error(err)
+				}
+			} else if r.stdout != "" {
+				t.Errorf("stdout not empty:\n%s", r.stdout)
+			}
+		})
+	}
+}
+
+// TestExitCodeRuntimeError: an error after the command started (here, a
+// full disk under stdout) is exit code 1, not a usage error.
+func TestExitCodeRuntimeError(t *testing.T) {
+	full, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
+	if err != nil {
+		t.Skipf("no /dev/full to provoke a write error: %v", err)
+	}
+	defer full.Close()
+	r := runPardemo(t, full, "--json", "list")
+	if r.code != cmd.ExitRuntime {
+		t.Fatalf("exit code %d, want %d; stderr:\n%s", r.code, cmd.ExitRuntime, r.stderr)
+	}
+	if !strings.HasPrefix(r.stderr, "pardemo: ") || strings.Count(r.stderr, "\n") != 1 {
+		t.Errorf("stderr is not one pardemo: line:\n%s", r.stderr)
+	}
+}
+
+// runInProcess runs one command line through cmd.Run with test streams.
+func runInProcess(t *testing.T, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	streams, out, errb := ui.Test()
+	code = cmd.Run(ctx, args, streams)
+	return out.String(), errb.String(), code
+}
+
+// smallKnobs keeps each scenario short in the in-process tests.
+var smallKnobs = map[string][]string{
+	"race":              {"--count", "1000"},
+	"traffic-light":     {"--cars", "3"},
+	"producer-consumer": {"--items", "20"},
+}
+
+func findDemo(name string) (demos.Demo, bool) {
+	for _, d := range cmd.Registry() {
+		if d.Name == name {
+			return d, true
+		}
+	}
+	return demos.Demo{}, false
+}
+
+// TestResultShape runs every registered scenario with --json through
+// cmd.Run and checks every line: events, then a result carrying all of the
+// scenario's declared metrics.
+func TestResultShape(t *testing.T) {
+	for _, d := range cmd.Registry() {
+		t.Run(d.Name, func(t *testing.T) {
+			args := append([]string{"--json", "--speed", "2000", "--seed", "42"}, strings.Fields(d.Name)...)
+			args = append(args, smallKnobs[d.Name]...)
+			out, errOut, code := runInProcess(t, args...)
+			if code != cmd.ExitOK {
+				t.Fatalf("exit code %d; stderr: %s\nstdout:\n%s", code, errOut, out)
+			}
+			if errOut != "" {
+				t.Errorf("stderr not empty: %s", errOut)
+			}
+			lines, err := parseLines([]byte(out))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(lines) < 2 {
+				t.Fatalf("want events and a result, got:\n%s", out)
+			}
+			if err := checkRun(lines, d.Name); err != nil {
+				t.Fatal(err)
+			}
+			var res ui.ResultLine
+			if err := json.Unmarshal([]byte(lastLine(out)), &res); err != nil {
+				t.Fatal(err)
+			}
+			if res.Seed != 42 || res.Speed != 2000 {
+				t.Errorf("seed %d speed %v, want 42 and 2000", res.Seed, res.Speed)
+			}
+			// The invariants that hold however the goroutines are scheduled.
+			m := res.Metrics
+			switch d.Name {
+			case "traffic-light":
+				if m["crossed_on_red"] != 0.0 || m["crossed"] != m["cars"] || m["cars"] != 3.0 {
+					t.Errorf("traffic-light: want 3 cars, 3 crossed, 0 on red: %v", m)
+				}
+			case "producer-consumer":
+				if m["produced"] != 20.0 || m["consumed"] != 20.0 || m["items"] != 20.0 || !res.LessonObserved {
+					t.Errorf("producer-consumer: want 20 produced and consumed, lesson observed: %v", m)
+				}
+			}
+		})
+	}
+}
+
+// TestProtectedCountersLoseNothing: with a mutex, an atomic add or a
+// channel owner, no update is ever lost, under any schedule.
+func TestProtectedCountersLoseNothing(t *testing.T) {
+	for _, mode := range [][]string{{"--lock"}, {"--mode", "mutex"}, {"--mode", "atomic"}, {"--mode", "channel"}} {
+		t.Run(strings.Join(mode, " "), func(t *testing.T) {
+			args := append([]string{"race", "--json", "--speed", "1000", "--workers", "4", "--count", "5000"}, mode...)
+			out, errOut, code := runInProcess(t, args...)
+			if code != cmd.ExitOK {
+				t.Fatalf("exit code %d; stderr: %s", code, errOut)
+			}
+			var res ui.ResultLine
+			if err := json.Unmarshal([]byte(lastLine(out)), &res); err != nil {
+				t.Fatal(err)
+			}
+			if res.Metrics["lost_updates"] != 0.0 || res.Metrics["observed"] != 20000.0 || !res.LessonObserved {
+				t.Errorf("want 20000 counted, 0 lost, lesson observed; got %v (%s)", res.Metrics, res.Verdict)
+			}
+		})
+	}
+}
+
+// TestListJSONMatchesRegistry: list --json says exactly what the registry holds.
+func TestListJSONMatchesRegistry(t *testing.T) {
+	out, errOut, code := runInProcess(t, "list", "--json")
+	if code != cmd.ExitOK || errOut != "" {
+		t.Fatalf("exit code %d, stderr %q", code, errOut)
+	}
+	type param struct {
+		Name    string   `json:"name"`
+		Usage   string   `json:"usage"`
+		Default string   `json:"default"`
+		Min     *int64   `json:"min"`
+		Max     *int64   `json:"max"`
+		Choices []string `json:"choices"`
+	}
+	type demoLine struct {
+		Type         string   `json:"type"`
+		Name         string   `json:"name"`
+		ID           string   `json:"id"`
+		Chapter      int      `json:"chapter"`
+		ChapterTitle string   `json:"chapter_title"`
+		Lesson       string   `json:"lesson"`
+		Python       string   `json:"python"`
+		Go           string   `json:"go"`
+		Params       []param  `json:"params"`
+		Metrics      []string `json:"metrics"`
+	}
+	var got []demoLine
+	dec := json.NewDecoder(strings.NewReader(out))
+	dec.DisallowUnknownFields()
+	for dec.More() {
+		var l demoLine
+		if err := dec.Decode(&l); err != nil {
+			t.Fatalf("decoding list --json: %v\n%s", err, out)
+		}
+		got = append(got, l)
+	}
+	var want []demoLine
+	for _, d := range cmd.Registry() {
+		w := demoLine{Type: "demo", Name: d.Name, ID: d.ID, Chapter: d.Chapter, ChapterTitle: demos.ChapterTitle(d.Chapter),
+			Lesson: d.Title, Python: d.Python, Go: d.Go, Params: []param{}, Metrics: d.Metrics}
+		for _, p := range d.Params {
+			wp := param{Name: p.Name, Usage: p.Usage, Default: p.Default, Choices: p.Choices}
+			if p.Kind == demos.IntKind {
+				wp.Min, wp.Max = &p.Min, &p.Max
+			}
+			w.Params = append(w.Params, wp)
+		}
+		want = append(want, w)
+	}
+	if !reflect.DeepEqual(got, want) {
+		gj, _ := json.MarshalIndent(got, "", "  ")
+		wj, _ := json.MarshalIndent(want, "", "  ")
+		t.Errorf("list --json differs from the registry\ngot:\n%s\nwant:\n%s", gj, wj)
+	}
+}
+
+// TestFlagsDoNotPersist: every run builds a fresh command tree, so a knob
+// given to one run is gone in the next.
+func TestFlagsDoNotPersist(t *testing.T) {
+	mode := func(args ...string) string {
+		t.Helper()
+		out, errOut, code := runInProcess(t, args...)
+		if code != cmd.ExitOK {
+			t.Fatalf("%q: exit code %d; stderr: %s", args, code, errOut)
+		}
+		var res ui.ResultLine
+		if err := json.Unmarshal([]byte(lastLine(out)), &res); err != nil {
+			t.Fatal(err)
+		}
+		m, _ := res.Metrics["mode"].(string)
+		return m
+	}
+	if got := mode("race", "--lock", "--json", "--speed", "1000", "--count", "1000"); got != "mutex" {
+		t.Fatalf("race --lock: mode %q, want mutex", got)
+	}
+	if got := mode("race", "--json", "--speed", "1000", "--count", "1000"); got != "none" {
+		t.Errorf("race after race --lock: mode %q, want none (a flag persisted)", got)
+	}
+	// The global --json does not persist either.
+	out, _, code := runInProcess(t, "list")
+	if code != cmd.ExitOK || strings.HasPrefix(out, "{") {
+		t.Errorf("list after --json runs printed JSON (exit %d):\n%s", code, out)
+	}
+}
+
+// TestColor checks the colour decision with a pretend terminal: auto colours
+// a terminal unless NO_COLOR or TERM=dumb; always and never are absolute.
+func TestColor(t *testing.T) {
+	tests := []struct {
+		name  string
+		tty   bool
+		env   map[string]string
+		color string
+		want  bool
+	}{
+		{"auto terminal", true, nil, "auto", true},
+		{"auto not a terminal", false, nil, "auto", false},
+		{"auto NO_COLOR", true, map[string]string{"NO_COLOR": "1"}, "auto", false},
+		{"auto TERM=dumb", true, map[string]string{"TERM": "dumb"}, "auto", false},
+		{"always not a terminal", false, nil, "always", true},
+		{"always NO_COLOR", false, map[string]string{"NO_COLOR": "1"}, "always", true},
+		{"never terminal", true, nil, "never", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, args := range [][]string{{"list"}, {"race", "--speed", "1000", "--count", "1000"}} {
+				streams, out, errb := ui.Test()
+				streams.OutTTY = tt.tty
+				streams.Env = func(k string) string { return tt.env[k] }
+				code := cmd.Run(context.Background(), append([]string{"--color", tt.color}, args...), streams)
+				if code != cmd.ExitOK {
+					t.Fatalf("%q: exit %d: %s", args, code, errb)
+				}
+				if got := strings.Contains(out.String(), "\x1b["); got != tt.want {
+					t.Errorf("%q: ANSI escapes %v, want %v", args, got, tt.want)
+				}
+			}
+		})
+	}
+}
+
+// TestEveryDemoFolderRegistered: each folder under demos/ with Go files is
+// a scenario, and must be in cmd.Registry().
+func TestEveryDemoFolderRegistered(t *testing.T) {
+	const prefix = "github.com/pardemo/pardemo/demos/"
+	registered := map[string]bool{}
+	for _, d := range cmd.Registry() {
+		fn := runtime.FuncForPC(reflect.ValueOf(d.Run).Pointer()).Name()
+		rest, ok := strings.CutPrefix(fn, prefix)
+		if !ok {
+			t.Errorf("scenario %q: Run is %s, not in a folder under demos/", d.Name, fn)
+			continue
+		}
+		folder, _, _ := strings.Cut(rest, ".")
+		folder, _, _ = strings.Cut(folder, "/")
+		registered[folder] = true
+	}
+	entries, err := os.ReadDir(filepath.Join("..", "demos"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := 0
+	for _, e := range entries {
+		if !e.IsDir() || e.Name() == "internal" || e.Name() == "testdata" {
+			continue
+		}
+		files, err := filepath.Glob(filepath.Join("..", "demos", e.Name(), "*.go"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.ContainsFunc(files, func(f string) bool { return !strings.HasSuffix(f, "_test.go") }) {
+			continue
+		}
+		found++
+		if !registered[e.Name()] {
+			t.Errorf("demos/%s is a scenario folder but is not registered in cmd.Registry() (cmd/registry.go)", e.Name())
+		}
+	}
+	if found == 0 {
+		t.Fatal("found no scenario folders under ../demos")
+	}
+}
+
+func lastLine(s string) string {
+	s = strings.TrimSuffix(s, "\n")
+	return s[strings.LastIndexByte(s, '\n')+1:]
+}

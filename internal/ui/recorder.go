@@ -33,9 +33,9 @@ type SummaryRow struct {
 // Emitting takes a lock, and a lock puts goroutines in a line. That is why
 // race scenarios never emit from inside their hot loop.
 type Recorder struct {
-	mu    sync.Mutex
-	start time.Time
-	out   Renderer
+	mu     sync.Mutex
+	start  time.Time
+	out    Renderer
 	last   map[string]Event
 	order  []string
 	n      atomic.Uint64

@@ -1,12 +1,10 @@
 package race_test
 
 import (
-	"strings"
 	"testing"
 
 	"go.uber.org/goleak"
 
-	"github.com/pardemo/pardemo/demos"
 	"github.com/pardemo/pardemo/demos/internal/demotest"
 	"github.com/pardemo/pardemo/demos/race"
 )
@@ -112,16 +110,7 @@ func TestCheckRejectsBadCombinations(t *testing.T) {
 		{"workers=10000", "count=100000000"},
 		{"count=50000000", "trials=3", "compare"},
 	} {
-		v := demos.NewValues(d.Params)
-		for _, k := range knobs {
-			name, val, ok := strings.Cut(k, "=")
-			if !ok {
-				val = "true"
-			}
-			if err := v.Set(name, val); err != nil {
-				t.Fatal(err)
-			}
-		}
+		v := demotest.Values(t, d, knobs...)
 		if err := d.Check(v); err == nil {
 			t.Errorf("%v accepted", knobs)
 		}

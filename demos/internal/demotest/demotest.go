@@ -25,6 +25,21 @@ func Run(t testing.TB, d demos.Demo, speed float64, knobs ...string) (demos.Resu
 // RunCtx is Run with a caller's context (to test interruption).
 func RunCtx(ctx context.Context, t testing.TB, d demos.Demo, speed float64, knobs ...string) (demos.Result, *ui.Capture, error) {
 	t.Helper()
+	vals := Values(t, d, knobs...)
+	if d.Check != nil {
+		if err := d.Check(vals); err != nil {
+			t.Fatalf("knobs %v rejected: %v", knobs, err)
+		}
+	}
+	capture := &ui.Capture{}
+	res, _, err := demos.Execute(ctx, d, demos.Config{Seed: 42, Speed: speed, Values: vals, Watchdog: 5 * time.Second}, capture)
+	return res, capture, err
+}
+
+// Values parses knobs ("name=value", or a bare "name" for true) for d,
+// without the cross-knob Check.
+func Values(t testing.TB, d demos.Demo, knobs ...string) *demos.Values {
+	t.Helper()
 	vals := demos.NewValues(d.Params)
 	for _, k := range knobs {
 		name, val, ok := strings.Cut(k, "=")
@@ -35,14 +50,7 @@ func RunCtx(ctx context.Context, t testing.TB, d demos.Demo, speed float64, knob
 			t.Fatalf("knob %s: %v", k, err)
 		}
 	}
-	if d.Check != nil {
-		if err := d.Check(vals); err != nil {
-			t.Fatalf("knobs %v rejected: %v", knobs, err)
-		}
-	}
-	capture := &ui.Capture{}
-	res, _, err := demos.Execute(ctx, d, demos.Config{Seed: 42, Speed: speed, Values: vals, Watchdog: 5 * time.Second}, capture)
-	return res, capture, err
+	return vals
 }
 
 // MustRun is Run that fails the test on error and checks the result's

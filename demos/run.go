@@ -136,6 +136,10 @@ func watch(ctx context.Context, env *Env, cfg Config, cancel context.CancelCause
 	for {
 		select {
 		case o := <-done:
+			if o.err != nil && ctx.Err() != nil {
+				// The scenario saw Ctrl-C before this loop did.
+				return o.res, ErrInterrupted
+			}
 			return o.res, o.err
 		case <-ctx.Done():
 			return stop(ErrInterrupted)

@@ -58,14 +58,6 @@ func (r *Recorder) Emit(e Event) {
 	r.record(e)
 }
 
-// EmitAt renders an event whose time was measured elsewhere (a child
-// process on the same clock), keeping it no earlier than what came before.
-func (r *Recorder) EmitAt(e Event) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.record(e)
-}
-
 // Close runs last (the renderer's End or Fail) under the recorder's lock
 // and drops every later event, so the verdict is always the last word even
 // if a goroutine the scenario failed to stop tries to speak after it.

@@ -163,9 +163,10 @@ func (t *Text) End(h Header, r Result, wall time.Duration) {
 	fmt.Fprintln(t.w)
 }
 
-// Fail prints an error that ended the scenario.
+// Fail prints why the scenario ended early, in the flow of its events
+// (stderr also gets the one-line error from cmd).
 func (t *Text) Fail(h Header, msg string, code int) {
-	fmt.Fprintf(t.w, "%s %s\n\n", t.th.Bad.Sprint("error  ✘"), msg)
+	fmt.Fprintf(t.w, "%s %s\n\n", t.th.Bad.Sprint("stopped ✘"), msg)
 }
 
 // Summary prints run-all's closing table.

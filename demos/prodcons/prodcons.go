@@ -90,6 +90,12 @@ func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
 	}
 	stopConsumers()
 	consumers.Wait() // every consumer has reported its count before conclude reads them
+	if t.waits == 0 {
+		env.Logf("main", demos.Note, "the consumers kept up, so the queue never filled (deepest: %d of %d); --consumers 1 makes them the bottleneck and shows back-pressure",
+			q.HighWater(), q.Cap())
+	} else {
+		env.Logf("main", demos.Note, "the queue filled up %d times: each time the producer waited for a consumer to make room (back-pressure)", t.waits)
+	}
 	return conclude(t, q, items), nil
 }
 

@@ -94,7 +94,7 @@ func Run(j Job) (int64, error) {
 		j.Beat = func() {}
 	}
 	var work func(delta int64)
-	finish := func() int64 { return 0 }
+	var finish func() int64
 	switch j.Mode {
 	case None:
 		var n atomic.Int64

@@ -16,6 +16,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/pardemo/pardemo/cmd"
+	"github.com/pardemo/pardemo/internal/proc"
 )
 
 // leakCheck runs the package's tests, then checks once that they left no
@@ -40,6 +41,11 @@ func (l leakCheck) Run() int {
 // started under that name runs cmd.Main instead of the tests (which is also
 // what stops the binary from running its own tests recursively).
 func TestMain(m *testing.M) {
+	// A child process started by a process scenario is this test binary
+	// again: it must play its role, never run the tests.
+	if proc.IsChild() {
+		os.Exit(cmd.Main())
+	}
 	// A binary built with -race sleeps a second at exit by default; every
 	// pardemo process started by these tests would pay it.
 	if g := os.Getenv("GORACE"); !strings.Contains(g, "atexit_sleep_ms") {

@@ -19,6 +19,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pardemo/pardemo/demos"
+	"github.com/pardemo/pardemo/internal/proc"
 	"github.com/pardemo/pardemo/internal/ui"
 )
 
@@ -26,6 +27,9 @@ import (
 // the exit code. Ctrl-C (or SIGTERM) cancels the running scenario; a second
 // Ctrl-C kills the program the ordinary way.
 func Main() int {
+	if proc.IsChild() {
+		return serveChild(Registry())
+	}
 	// Help lists scenarios in curriculum order, not alphabetically. This is
 	// cobra's one global switch; it is set here, once per process, and
 	// never from tests that may run in parallel.
@@ -282,4 +286,16 @@ func NewRoot(ctx context.Context, streams *ui.Streams) *cobra.Command {
 
 func newApp(ctx context.Context, streams *ui.Streams) *app {
 	return &app{ctx: ctx, io: streams, reg: Registry(), speed: 10, color: "auto", watchdog: 3 * time.Second}
+}
+
+// serveChild is the hidden entry point of a child process: a copy of this
+// binary started by a process scenario (see internal/proc) plays the role
+// named in its environment instead of reading a command line.
+func serveChild(reg []demos.Demo) int {
+	roles, err := demos.Roles(reg...)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "pardemo child:", err)
+		return 2
+	}
+	return proc.Serve(roles)
 }

@@ -7,6 +7,7 @@ package demos
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
 	"strings"
 
@@ -35,6 +36,25 @@ type Demo struct {
 	Source fs.FS
 	// Run performs the scenario for real and concludes from what it saw.
 	Run func(ctx context.Context, env *Env) (Result, error)
+	// Children are the roles the scenario's child processes play, keyed by
+	// a name unique to the binary ("tickets/buyer"); Env.Spawn starts one.
+	// The binary (and a test binary, in TestMain) serves them: see Roles.
+	Children map[string]ChildRole
+}
+
+// Roles gathers the child roles of ds, for proc.Serve. Two scenarios may
+// not claim the same role name.
+func Roles(ds ...Demo) (map[string]ChildRole, error) {
+	out := map[string]ChildRole{}
+	for _, d := range ds {
+		for name, r := range d.Children {
+			if _, dup := out[name]; dup {
+				return nil, fmt.Errorf("child role %q is claimed twice (second time by %s)", name, d.Name)
+			}
+			out[name] = r
+		}
+	}
+	return out, nil
 }
 
 // Re-exported so a scenario needs only this package.

@@ -24,6 +24,7 @@ type Env struct {
 	beats    atomic.Uint64
 	sleepers atomic.Int64
 	onStall  atomic.Pointer[func() string]
+	children children // child processes started through Spawn/NewPool
 }
 
 func newEnv(v *Values, seed int64, speed float64, rec *ui.Recorder) *Env {
@@ -41,7 +42,7 @@ func NewRand(seed int64, stream uint64) *rand.Rand {
 func (e *Env) NewRand(i int) *rand.Rand { return NewRand(e.Seed, uint64(i)+1) }
 
 // Emit sends an event down the one event path.
-func (e *Env) Emit(ev Event) { e.rec.Emit(ev) }
+func (e *Env) Emit(ev Event) { ev.T = 0; e.rec.Emit(ev) }
 
 // Log emits an event from actor; kv are attribute pairs ("n", 5, ...).
 func (e *Env) Log(actor string, kind Kind, msg string, kv ...any) {

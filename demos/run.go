@@ -91,6 +91,11 @@ func Execute(ctx context.Context, d Demo, cfg Config, out ui.Renderer) (Result, 
 
 	res, err := watch(ctx, env, cfg, cancel, done)
 	wall := rec.Since()
+	// No child process outlives its run, whatever the scenario did.
+	cancel(nil)
+	if stuck := env.children.reap(2 * time.Second); len(stuck) > 0 && err == nil {
+		err = fmt.Errorf("%d child process(es) would not die, first %s (pid %d)", len(stuck), stuck[0].Name, stuck[0].Pid)
+	}
 	if err != nil {
 		code := 1
 		if errors.Is(err, ErrInterrupted) {

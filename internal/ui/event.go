@@ -40,7 +40,7 @@ const (
 
 // Event is one thing that happened, as a scenario reports it.
 type Event struct {
-	T     time.Duration  // since the scenario started; set by the Recorder
+	T     time.Duration  // since the scenario started; set by the Recorder unless already set
 	Actor string         // who: "adder", "car-3", "pid 4242"
 	Kind  Kind           // what sort of thing
 	Msg   string         // one human sentence

@@ -50,13 +50,20 @@ func NewRecorder(out Renderer) *Recorder {
 // Since is the time since the recorder started, the clock events are stamped with.
 func (r *Recorder) Since() time.Duration { return time.Since(r.start) }
 
-// Emit stamps e and renders it.
+// Emit stamps e and renders it. An event that already carries a time (a
+// child process stamped it on this clock, see Epoch) keeps it.
 func (r *Recorder) Emit(e Event) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	e.T = time.Since(r.start)
+	if e.T == 0 {
+		e.T = time.Since(r.start)
+	}
 	r.record(e)
 }
+
+// Epoch is the wall-clock moment the recorder's clock reads zero. Another
+// process can stamp events on this clock with time.Since(Epoch()).
+func (r *Recorder) Epoch() time.Time { return r.start }
 
 // Close runs last (the renderer's End or Fail) under the recorder's lock
 // and drops every later event, so the verdict is always the last word even

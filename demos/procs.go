@@ -1,0 +1,98 @@
+package demos
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/pardemo/pardemo/internal/proc"
+)
+
+// ChildRole is the body of a child process of a scenario (see Demo.Children).
+type ChildRole = proc.Role
+
+// Spawn starts a real child process — a copy of this binary — playing
+// role, named name, given args. Its events join this run's event path with
+// the actor "name [pid N]", stamped on this run's clock. The child is
+// killed when ctx ends and, whatever the scenario does, killed and reaped
+// before the run ends.
+func (e *Env) Spawn(ctx context.Context, role, name string, args any) (*proc.Child, error) {
+	c, err := proc.Start(ctx, e.spec(role, name, args))
+	if err != nil {
+		return nil, err
+	}
+	e.children.add(c)
+	return c, nil
+}
+
+// NewPool starts n worker processes playing role (named name-1 … name-n)
+// for tasks handed out with Pool.Do. Like Spawn's children they are reaped
+// before the run ends; the scenario still closes the pool when it is done.
+func (e *Env) NewPool(ctx context.Context, n int, role, name string, args any) (*proc.Pool, error) {
+	p, err := proc.NewPool(ctx, n, e.spec(role, name, args))
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range p.Workers() {
+		e.children.add(c)
+	}
+	return p, nil
+}
+
+// Actor is how a child process appears in the output.
+func Actor(c *proc.Child) string { return fmt.Sprintf("%s [pid %d]", c.Name, c.Pid) }
+
+func (e *Env) spec(role, name string, args any) proc.Spec {
+	return proc.Spec{Role: role, Name: name, Args: args, Speed: e.Speed, Seed: e.Seed, Epoch: e.rec.Epoch(),
+		OnEvent: func(c *proc.Child, ev Event) {
+			ev.Actor = Actor(c)
+			if ev.Attrs == nil {
+				ev.Attrs = map[string]any{}
+			}
+			ev.Attrs["pid"] = c.Pid
+			e.rec.Emit(ev)
+		}}
+}
+
+// children remembers every child a run started, so the runner can make
+// sure none outlives it.
+type children struct {
+	mu   sync.Mutex
+	list []*proc.Child
+}
+
+func (cs *children) add(c *proc.Child) {
+	cs.mu.Lock()
+	cs.list = append(cs.list, c)
+	cs.mu.Unlock()
+}
+
+// reap kills every child still running and waits (up to limit) until all
+// are reaped. It reports the ones that would not die.
+func (cs *children) reap(limit time.Duration) []*proc.Child {
+	cs.mu.Lock()
+	list := cs.list
+	cs.mu.Unlock()
+	for _, c := range list {
+		c.Kill()
+	}
+	deadline := time.After(limit)
+	var stuck []*proc.Child
+	for _, c := range list {
+		if len(stuck) > 0 { // past the deadline: only look
+			select {
+			case <-c.Done():
+			default:
+				stuck = append(stuck, c)
+			}
+			continue
+		}
+		select {
+		case <-c.Done():
+		case <-deadline:
+			stuck = append(stuck, c)
+		}
+	}
+	return stuck
+}

@@ -1,0 +1,193 @@
+package proc
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/pardemo/pardemo/internal/ui"
+)
+
+// Role is the body of a child process. It returns when its work is done;
+// an error becomes the child's exit status 1 and is reported to the parent.
+type Role func(ctx context.Context, self *Self) error
+
+// Roles maps role names to bodies. Names are global to the binary, so a
+// scenario prefixes its own ("tickets/buyer").
+type Roles map[string]Role
+
+// IsChild reports whether this process was started as a child. A test
+// binary checks it in TestMain before running any test, or a child would
+// run the whole test suite again.
+func IsChild() bool { return os.Getenv(EnvRole) != "" }
+
+// Serve plays the role named by EnvRole, speaking the protocol on stdin and
+// stdout, and returns the process's exit code.
+func Serve(roles Roles) int {
+	return serve(os.Getenv(EnvRole), roles, os.Stdin, os.Stdout, os.Stderr)
+}
+
+func serve(role string, roles Roles, in io.Reader, out io.Writer, errOut io.Writer) int {
+	body, ok := roles[role]
+	if !ok {
+		fmt.Fprintf(errOut, "pardemo child: unknown role %q\n", role)
+		return 2
+	}
+	dec := json.NewDecoder(bufio.NewReader(in))
+	var h hello
+	if err := dec.Decode(&h); err != nil {
+		fmt.Fprintf(errOut, "pardemo child %s: no hello from the parent: %v\n", role, err)
+		return 2
+	}
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	self := &Self{Name: h.Name, Pid: os.Getpid(), Speed: h.Speed, Seed: h.Seed,
+		args: h.Args, epoch: time.Unix(0, h.Epoch), enc: json.NewEncoder(out), tasks: make(chan task)}
+	// The rest of stdin is tasks. When it closes, the parent is gone or has
+	// nothing more to say: either way the child's work is over.
+	go func() {
+		defer close(self.tasks)
+		for {
+			var t task
+			if err := dec.Decode(&t); err != nil {
+				cancel(errParentGone)
+				return
+			}
+			select {
+			case self.tasks <- t:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	err := body(ctx, self)
+	if err != nil {
+		self.write(line{Type: lineError, Err: err.Error()})
+		fmt.Fprintf(errOut, "pardemo child %s (%s): %v\n", role, h.Name, err)
+		return 1
+	}
+	return 0
+}
+
+// errParentGone ends a child whose standard input closed.
+var errParentGone = errors.New("standard input closed: the parent is gone")
+
+// Self is what a role may use: its name and pid, its arguments, the story
+// clock, and the way back to the parent.
+type Self struct {
+	Name  string
+	Pid   int
+	Speed float64
+	Seed  int64
+
+	args  json.RawMessage
+	epoch time.Time
+	mu    sync.Mutex // one line at a time on stdout
+	enc   *json.Encoder
+	tasks chan task
+}
+
+// Args decodes the arguments the parent gave.
+func (s *Self) Args(v any) error {
+	if len(s.args) == 0 {
+		return nil
+	}
+	return json.Unmarshal(s.args, v)
+}
+
+// Now is the time on the parent's scenario clock.
+func (s *Self) Now() time.Duration { return time.Since(s.epoch) }
+
+// Story converts story seconds to real time at the parent's --speed.
+func (s *Self) Story(seconds float64) time.Duration {
+	return time.Duration(seconds / s.Speed * float64(time.Second))
+}
+
+// Sleep waits story seconds, or until ctx ends.
+func (s *Self) Sleep(ctx context.Context, seconds float64) error {
+	t := time.NewTimer(s.Story(seconds))
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return context.Cause(ctx)
+	}
+}
+
+// Log sends an event to the parent; kv are attribute pairs.
+func (s *Self) Log(kind ui.Kind, msg string, kv ...any) {
+	s.Emit(ui.Event{Kind: kind, Msg: msg, Attrs: attrs(kv)})
+}
+
+// Logf is Log with a formatted message.
+func (s *Self) Logf(kind ui.Kind, format string, args ...any) {
+	s.Emit(ui.Event{Kind: kind, Msg: fmt.Sprintf(format, args...)})
+}
+
+// Emit sends a full event to the parent, stamped now on the parent's clock.
+func (s *Self) Emit(e ui.Event) {
+	s.write(line{Type: lineEvent, T: s.Now(), Kind: e.Kind, Msg: e.Msg, Attrs: e.Attrs, Tone: e.Tone})
+}
+
+// Result sends the child's final result (any JSON-encodable value).
+func (s *Self) Result(v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return s.write(line{Type: lineResult, Data: data})
+}
+
+// Work answers tasks until the parent closes stdin: the body of a pool
+// worker. handle gets each task's raw JSON and returns the reply value.
+func (s *Self) Work(ctx context.Context, handle func(ctx context.Context, task json.RawMessage) (any, error)) error {
+	for t := range s.tasks {
+		v, err := handle(ctx, t.Data)
+		l := line{Type: lineReply, ID: t.ID}
+		if err != nil {
+			l.Err = err.Error()
+		} else if l.Data, err = json.Marshal(v); err != nil {
+			l.Err = err.Error()
+		}
+		if err := s.write(l); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Hold blocks until ctx ends or the parent closes stdin: for a child whose
+// only job is to be alive.
+func (s *Self) Hold(ctx context.Context) error {
+	for range s.tasks {
+	}
+	<-ctx.Done()
+	if errors.Is(context.Cause(ctx), errParentGone) {
+		return nil
+	}
+	return context.Cause(ctx)
+}
+
+func (s *Self) write(l line) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.enc.Encode(l)
+}
+
+func attrs(kv []any) map[string]any {
+	if len(kv) == 0 {
+		return nil
+	}
+	m := make(map[string]any, len(kv)/2)
+	for i := 0; i+1 < len(kv); i += 2 {
+		m[fmt.Sprint(kv[i])] = kv[i+1]
+	}
+	return m
+}

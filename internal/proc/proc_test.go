@@ -1,0 +1,264 @@
+package proc_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/pardemo/pardemo/internal/proc"
+	"github.com/pardemo/pardemo/internal/ui"
+)
+
+// roles are the children these tests start: copies of the test binary.
+var roles = proc.Roles{
+	"test/echo": func(ctx context.Context, s *proc.Self) error {
+		var args struct{ Word string }
+		if err := s.Args(&args); err != nil {
+			return err
+		}
+		s.Log(ui.KindStart, "hello from "+s.Name, "word", args.Word)
+		if err := s.Sleep(ctx, 0.01); err != nil {
+			return err
+		}
+		s.Logf(ui.KindDone, "%s done", s.Name)
+		return s.Result(map[string]any{"pid": s.Pid, "word": strings.ToUpper(args.Word)})
+	},
+	"test/fail": func(ctx context.Context, s *proc.Self) error {
+		return errors.New("the role failed on purpose")
+	},
+	"test/hold": func(ctx context.Context, s *proc.Self) error {
+		s.Log(ui.KindStart, "holding")
+		return s.Hold(ctx)
+	},
+	"test/square": func(ctx context.Context, s *proc.Self) error {
+		return s.Work(ctx, func(ctx context.Context, raw json.RawMessage) (any, error) {
+			var n int
+			if err := json.Unmarshal(raw, &n); err != nil {
+				return nil, err
+			}
+			if n < 0 {
+				return nil, errors.New("negative")
+			}
+			return [2]int{n * n, s.Pid}, nil
+		})
+	},
+	// middle starts a grandchild, reports its pid and holds: the test kills
+	// middle and checks the grandchild does not survive it.
+	"test/middle": func(ctx context.Context, s *proc.Self) error {
+		g, err := proc.Start(ctx, proc.Spec{Role: "test/hold", Name: "grandchild"})
+		if err != nil {
+			return err
+		}
+		s.Log(ui.KindStart, "started grandchild", "grandchild", g.Pid)
+		return s.Hold(ctx)
+	},
+}
+
+func TestMain(m *testing.M) {
+	if proc.IsChild() {
+		os.Exit(proc.Serve(roles))
+	}
+	goleak.VerifyTestMain(m)
+}
+
+// events collects what children said, safely across reader goroutines.
+type events struct {
+	mu   sync.Mutex
+	list []ui.Event
+	seen chan ui.Event
+}
+
+func newEvents() *events { return &events{seen: make(chan ui.Event, 100)} }
+
+func (e *events) add(c *proc.Child, ev ui.Event) {
+	e.mu.Lock()
+	ev.Actor = c.Name
+	e.list = append(e.list, ev)
+	e.mu.Unlock()
+	e.seen <- ev
+}
+
+func TestChildEventsAndResult(t *testing.T) {
+	ev := newEvents()
+	epoch := time.Now()
+	c, err := proc.Start(context.Background(), proc.Spec{Role: "test/echo", Name: "echo-1", Args: map[string]string{"Word": "hi"},
+		Speed: 1, Epoch: epoch, OnEvent: ev.add})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res struct {
+		Pid  int
+		Word string
+	}
+	if err := c.Result(&res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Pid != c.Pid || c.Pid == os.Getpid() || res.Word != "HI" {
+		t.Fatalf("result %+v from child pid %d (we are %d)", res, c.Pid, os.Getpid())
+	}
+	ev.mu.Lock()
+	defer ev.mu.Unlock()
+	if len(ev.list) != 2 || ev.list[0].Msg != "hello from echo-1" || ev.list[1].Msg != "echo-1 done" {
+		t.Fatalf("events %+v", ev.list)
+	}
+	if ev.list[0].Attrs["word"] != "hi" {
+		t.Errorf("attributes lost: %+v", ev.list[0].Attrs)
+	}
+	// Stamped on our clock: after the epoch, in order, not in the future.
+	if a, b := ev.list[0].T, ev.list[1].T; a <= 0 || b < a+10*time.Millisecond || b > time.Since(epoch) {
+		t.Errorf("child stamps %v, %v not on the parent's clock (now %v)", a, b, time.Since(epoch))
+	}
+	if st := c.ProcessState(); st == nil || !st.Exited() || st.ExitCode() != 0 {
+		t.Errorf("process state %v", st)
+	}
+	assertGone(t, c.Pid)
+}
+
+func TestChildFailureIsReported(t *testing.T) {
+	c, err := proc.Start(context.Background(), proc.Spec{Role: "test/fail", Name: "failer"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = c.Wait()
+	var ee *proc.ExitError
+	if !errors.As(err, &ee) || !strings.Contains(err.Error(), "the role failed on purpose") || ee.Pid != c.Pid {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestUnknownRole(t *testing.T) {
+	c, err := proc.Start(context.Background(), proc.Spec{Role: "test/nope", Name: "lost"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Wait(); err == nil || !strings.Contains(err.Error(), `unknown role "test/nope"`) {
+		t.Fatalf("err = %v", err)
+	}
+	if code := c.ProcessState().ExitCode(); code != 2 {
+		t.Errorf("exit code %d, want 2", code)
+	}
+}
+
+// Cancelling the context kills the child (and its group) and reaps it.
+func TestCancelKillsAndReaps(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	ev := newEvents()
+	c, err := proc.Start(ctx, proc.Spec{Role: "test/hold", Name: "holder", OnEvent: ev.add})
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-ev.seen // it is up
+	cancel()
+	select {
+	case <-c.Done():
+	case <-time.After(5 * time.Second):
+		t.Fatal("child still running 5s after its context ended")
+	}
+	if err := c.Err(); err == nil || !strings.Contains(err.Error(), "killed") {
+		t.Errorf("err = %v", err)
+	}
+	assertGone(t, c.Pid)
+}
+
+// Closing a child's stdin is how it learns its parent has gone: it exits.
+func TestStdinEOFEndsChild(t *testing.T) {
+	ev := newEvents()
+	c, err := proc.Start(context.Background(), proc.Spec{Role: "test/hold", Name: "holder", OnEvent: ev.add})
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-ev.seen
+	c.CloseInput()
+	select {
+	case <-c.Done():
+	case <-time.After(5 * time.Second):
+		c.Kill()
+		t.Fatal("child ignored the end of its stdin")
+	}
+	if err := c.Err(); err != nil {
+		t.Errorf("a child whose parent left should exit cleanly, got %v", err)
+	}
+}
+
+func TestPoolReusesWorkers(t *testing.T) {
+	ctx := context.Background()
+	p, err := proc.NewPool(ctx, 3, proc.Spec{Role: "test/square", Name: "sq"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Kill()
+	pids := map[int]bool{}
+	for _, pid := range p.Pids() {
+		pids[pid] = true
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	used := map[int]int{}
+	for n := range 60 {
+		wg.Go(func() {
+			var out [2]int
+			w, err := p.Do(ctx, n, &out)
+			if err != nil || out[0] != n*n || out[1] != w.Pid {
+				t.Errorf("task %d: %v %v (worker %v)", n, out, err, w.Pid)
+			}
+			mu.Lock()
+			used[out[1]]++
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	for pid := range used {
+		if !pids[pid] {
+			t.Errorf("a reply came from pid %d, not a pool worker %v", pid, p.Pids())
+		}
+	}
+	// A task error is the task's, not the worker's: the pool goes on.
+	if _, err := p.Do(ctx, -1, nil); err == nil || !strings.Contains(err.Error(), "negative") {
+		t.Errorf("task error %v", err)
+	}
+	var out [2]int
+	if _, err := p.Do(ctx, 7, &out); err != nil || out[0] != 49 {
+		t.Errorf("after a task error: %v %v", out, err)
+	}
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for pid := range pids {
+		assertGone(t, pid)
+	}
+}
+
+func BenchmarkChildStartWait(b *testing.B) {
+	for b.Loop() {
+		c, err := proc.Start(context.Background(), proc.Spec{Role: "test/square", Name: "bench"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		c.CloseInput()
+		if err := c.Wait(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkPoolRoundTrip(b *testing.B) {
+	ctx := context.Background()
+	p, err := proc.NewPool(ctx, 1, proc.Spec{Role: "test/square", Name: "bench"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer p.Close()
+	var out [2]int
+	for b.Loop() {
+		if _, err := p.Do(ctx, 3, &out); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,51 @@
+package proc
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/pardemo/pardemo/internal/ui"
+)
+
+// EnvRole is the environment variable that turns a copy of the binary into
+// a child: its value is the role to play.
+const EnvRole = "PARDEMO_CHILD"
+
+// hello is the first line a child reads.
+type hello struct {
+	Name  string          `json:"name"`
+	Args  json.RawMessage `json:"args,omitempty"`
+	Speed float64         `json:"speed"`
+	Seed  int64           `json:"seed"`
+	// Epoch is the parent's clock zero in Unix nanoseconds: a child stamps
+	// its events with time.Now() minus Epoch, which puts them on the
+	// parent's timeline (both read the same system clock).
+	Epoch int64 `json:"epoch"`
+}
+
+// task is every later line a child reads.
+type task struct {
+	ID   uint64          `json:"id"`
+	Data json.RawMessage `json:"data"`
+}
+
+// Line types a child writes.
+const (
+	lineEvent  = "event"
+	lineReply  = "reply"
+	lineResult = "result"
+	lineError  = "error"
+)
+
+// line is one thing a child writes.
+type line struct {
+	Type  string          `json:"type"`
+	T     time.Duration   `json:"t,omitempty"` // on the parent's clock
+	Kind  ui.Kind         `json:"kind,omitempty"`
+	Msg   string          `json:"msg,omitempty"`
+	Attrs map[string]any  `json:"attrs,omitempty"`
+	Tone  ui.Tone         `json:"tone,omitempty"`
+	ID    uint64          `json:"id,omitempty"`
+	Data  json.RawMessage `json:"data,omitempty"`
+	Err   string          `json:"err,omitempty"`
+}

@@ -96,6 +96,10 @@ func (k *knob) Type() string {
 		return "bool"
 	case demos.ChoiceKind:
 		return "string"
+	case demos.PathKind:
+		return "path"
+	case demos.Int64ListKind:
+		return "numbers"
 	}
 	return "int"
 }

@@ -72,6 +72,7 @@ func (a *app) newList() *cobra.Command {
 
 type paramJSON struct {
 	Name    string   `json:"name"`
+	Type    string   `json:"type"` // the flag's type as help shows it: int, bool, string, numbers, path
 	Usage   string   `json:"usage"`
 	Default string   `json:"default"`
 	Min     *int64   `json:"min,omitempty"`
@@ -82,8 +83,8 @@ type paramJSON struct {
 func listLine(d demos.Demo) map[string]any {
 	params := []paramJSON{}
 	for _, p := range d.Params {
-		pj := paramJSON{Name: p.Name, Usage: p.Usage, Default: p.Default, Choices: p.Choices}
-		if p.Kind == demos.IntKind {
+		pj := paramJSON{Name: p.Name, Type: (&knob{p: p}).Type(), Usage: p.Usage, Default: p.Default, Choices: p.Choices}
+		if p.Kind == demos.IntKind || p.Kind == demos.Int64ListKind {
 			pj.Min, pj.Max = &p.Min, &p.Max
 		}
 		params = append(params, pj)

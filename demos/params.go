@@ -18,6 +18,8 @@ const (
 	IntKind ParamKind = iota
 	BoolKind
 	ChoiceKind
+	Int64ListKind // `--numbers 7,91,1009`, read with Values.Int64s (params_list.go)
+	PathKind      // `--db ./tickets.json`, read with Values.String; "" = not given (params_path.go)
 )
 
 // Param describes one knob of a scenario as data, so that one builder can
@@ -54,6 +56,8 @@ func (p Param) Describe() string {
 		return fmt.Sprintf("%s (%s–%s)", p.Usage, ui.Int(p.Min), ui.Int(p.Max))
 	case ChoiceKind:
 		return fmt.Sprintf("%s (%s)", p.Usage, strings.Join(p.Choices, "|"))
+	case Int64ListKind:
+		return p.describeList()
 	}
 	return p.Usage
 }
@@ -83,6 +87,10 @@ func (p Param) Parse(s string) (any, error) {
 			return nil, fmt.Errorf("want one of %s", strings.Join(p.Choices, ", "))
 		}
 		return s, nil
+	case Int64ListKind:
+		return p.parseList(s) // params_list.go
+	case PathKind:
+		return p.parsePath(s) // params_path.go
 	}
 	return nil, fmt.Errorf("unknown knob type %d", p.Kind)
 }

@@ -131,6 +131,10 @@ func allowed(p demos.Param) string {
 			words[i] = "`" + c + "`"
 		}
 		return strings.Join(words, ", ")
+	case demos.Int64ListKind:
+		return fmt.Sprintf("up to %s numbers, each %s – %s", ui.Int(demos.MaxListLen), ui.Int(p.Min), ui.Int(p.Max))
+	case demos.PathKind:
+		return "a file path"
 	}
 	return "on / off"
 }

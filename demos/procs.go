@@ -52,7 +52,8 @@ func (e *Env) spec(role, name string, args any) proc.Spec {
 			}
 			ev.Attrs["pid"] = c.Pid
 			e.rec.Emit(ev)
-		}}
+		},
+		OnBeat: func(*proc.Child) { e.Beat() }}
 }
 
 // children remembers every child a run started, so the runner can make

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pardemo/pardemo/internal/ui"
@@ -91,6 +92,7 @@ type Self struct {
 	mu    sync.Mutex // one line at a time on stdout
 	enc   *json.Encoder
 	tasks chan task
+	beat  atomic.Int64 // when the last beat line went out (Unix ns)
 }
 
 // Args decodes the arguments the parent gave.
@@ -134,6 +136,22 @@ func (s *Self) Logf(kind ui.Kind, format string, args ...any) {
 // Emit sends a full event to the parent, stamped now on the parent's clock.
 func (s *Self) Emit(e ui.Event) {
 	s.write(line{Type: lineEvent, T: s.Now(), Kind: e.Kind, Msg: e.Msg, Attrs: e.Attrs, Tone: e.Tone})
+}
+
+// beatEvery spaces out a child's beat lines.
+const beatEvery = 100 * time.Millisecond
+
+// Beat tells the parent's watchdog that the child is busy, not stuck: a
+// child deep in a computation has nothing to report and cannot reach the
+// watchdog otherwise. Call it as often as you like from a hot loop's
+// outer level; at most one line per beatEvery reaches the pipe.
+func (s *Self) Beat() {
+	now := time.Now().UnixNano()
+	last := s.beat.Load()
+	if now-last < int64(beatEvery) || !s.beat.CompareAndSwap(last, now) {
+		return
+	}
+	s.write(line{Type: lineBeat})
 }
 
 // Result sends the child's final result (any JSON-encodable value).

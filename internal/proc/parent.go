@@ -31,6 +31,8 @@ type Spec struct {
 	// T on the parent's clock. It is called from one reader goroutine per
 	// child and must not block for long.
 	OnEvent func(c *Child, e ui.Event)
+	// OnBeat is called when the child says it is busy (Self.Beat).
+	OnBeat func(c *Child)
 	// Exe is the binary to run; empty means this one (os.Executable).
 	Exe string
 }
@@ -109,7 +111,7 @@ func Start(ctx context.Context, spec Spec) (*Child, error) {
 	read := make(chan struct{})
 	go func() {
 		defer close(read)
-		c.read(stdout, spec.OnEvent)
+		c.read(stdout, spec.OnEvent, spec.OnBeat)
 	}()
 	go func() {
 		// Reap: drain stdout first (Wait closes the pipe), then wait.
@@ -131,7 +133,7 @@ func Start(ctx context.Context, spec Spec) (*Child, error) {
 	return c, nil
 }
 
-func (c *Child) read(r io.Reader, onEvent func(*Child, ui.Event)) {
+func (c *Child) read(r io.Reader, onEvent func(*Child, ui.Event), onBeat func(*Child)) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 16<<20)
 	for sc.Scan() {
@@ -147,6 +149,10 @@ func (c *Child) read(r io.Reader, onEvent func(*Child, ui.Event)) {
 					l.T = 1 // zero means "stamp it now" to the recorder
 				}
 				onEvent(c, ui.Event{T: l.T, Kind: l.Kind, Msg: l.Msg, Attrs: l.Attrs, Tone: l.Tone})
+			}
+		case lineBeat:
+			if onBeat != nil {
+				onBeat(c)
 			}
 		case lineReply:
 			c.replies <- l
@@ -245,7 +251,9 @@ type ExitError struct {
 	Msg  string
 }
 
-func (e *ExitError) Error() string { return fmt.Sprintf("child %s (pid %d) failed: %s", e.Name, e.Pid, e.Msg) }
+func (e *ExitError) Error() string {
+	return fmt.Sprintf("child %s (pid %d) failed: %s", e.Name, e.Pid, e.Msg)
+}
 
 // Result decodes the child's final result into v. It waits for the child.
 func (c *Child) Result(v any) error {

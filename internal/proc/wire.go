@@ -35,6 +35,7 @@ const (
 	lineReply  = "reply"
 	lineResult = "result"
 	lineError  = "error"
+	lineBeat   = "beat"
 )
 
 // line is one thing a child writes.

@@ -271,7 +271,15 @@ func (a *app) renderer() ui.Renderer {
 	if a.json {
 		return ui.NewJSON(a.io.Out)
 	}
-	return ui.NewText(a.io.Out, ui.NewTheme(a.io.UseColor(a.color)))
+	t := ui.NewText(a.io.Out, ui.NewTheme(a.io.UseColor(a.color)))
+	if a.io.OutTTY {
+		width := 0
+		if a.io.Width != nil {
+			width = a.io.Width()
+		}
+		t.WithProgress(width)
+	}
+	return t
 }
 
 func (a *app) theme() *ui.Theme {

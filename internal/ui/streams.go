@@ -15,8 +15,9 @@ type Streams struct {
 	In     io.Reader
 	Out    io.Writer
 	Err    io.Writer
-	OutTTY bool // stdout is a terminal: colour and animation are allowed
-	InTTY  bool // stdin is a terminal: pausing for Enter makes sense
+	OutTTY bool       // stdout is a terminal: colour and animation are allowed
+	InTTY  bool       // stdin is a terminal: pausing for Enter makes sense
+	Width  func() int // stdout's width in columns, 0 if unknown (may be nil)
 	Env    func(string) string
 }
 
@@ -26,6 +27,16 @@ func System() *Streams {
 		In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
 		OutTTY: isTerminal(os.Stdout), InTTY: isTerminal(os.Stdin),
 		Env: os.Getenv,
+		Width: func() int {
+			// mpb draws nothing on a terminal that reports no size (some
+			// pseudo-terminals report 0 rows or columns): 0 asks for plain
+			// progress lines instead.
+			w, h, err := term.GetSize(int(os.Stdout.Fd()))
+			if err != nil || h <= 0 {
+				return 0
+			}
+			return w
+		},
 	}
 }
 

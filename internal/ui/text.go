@@ -62,8 +62,10 @@ var markers = map[Kind]string{
 // Text renders for people: a title card, one line per event with a relative
 // time stamp and a coloured actor column, then tables, timing and verdict.
 type Text struct {
-	w       io.Writer
+	w       io.Writer // base, or through the progress bar while one is up
+	base    io.Writer
 	th      *Theme
+	bars    *barOpts
 	colors  map[string]*color.Color
 	width   int
 	scratch strings.Builder
@@ -71,7 +73,7 @@ type Text struct {
 
 // NewText writes to w with theme th.
 func NewText(w io.Writer, th *Theme) *Text {
-	return &Text{w: w, th: th}
+	return &Text{w: w, base: w, th: th}
 }
 
 // Begin prints the title card.
@@ -110,6 +112,7 @@ func (t *Text) actor(name string) *color.Color {
 
 // Event prints one line.
 func (t *Text) Event(e Event) {
+	t.progress(e)
 	if e.Kind == KindPhase {
 		fmt.Fprintf(t.w, "%s\n", t.th.Bold.Sprint("── "+e.Msg))
 		return
@@ -139,6 +142,7 @@ func (t *Text) Event(e Event) {
 
 // End prints tables, the timing block and the verdict.
 func (t *Text) End(h Header, r Result, wall time.Duration) {
+	t.closeBar()
 	for _, tb := range r.Tables {
 		fmt.Fprintln(t.w)
 		t.table(tb)
@@ -166,6 +170,7 @@ func (t *Text) End(h Header, r Result, wall time.Duration) {
 // Fail prints why the scenario ended early, in the flow of its events
 // (stderr also gets the one-line error from cmd).
 func (t *Text) Fail(h Header, msg string, code int) {
+	t.closeBar()
 	fmt.Fprintf(t.w, "%s %s\n\n", t.th.Bad.Sprint("stopped ✘"), msg)
 }
 

@@ -1,0 +1,186 @@
+// Package threaddaemon is scenario T3: workers nobody waits for are cut
+// off when the program ends; waiting for them is a decision main makes.
+package threaddaemon
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pardemo/pardemo/demos"
+	"github.com/pardemo/pardemo/internal/ui"
+)
+
+//go:embed threaddaemon.go
+var source embed.FS
+
+//go:embed lesson.md
+var lesson string
+
+// maxWork is the longest a worker sleeps, in story seconds: each draws a
+// random sleep from 0 up to it, as in the cookbook.
+const maxWork = 2.0
+
+// New returns the scenario.
+func New() demos.Demo {
+	return demos.Demo{
+		Name: "thread daemon", ID: "T3", Chapter: 1,
+		Title:  "Workers nobody waits for die with the program",
+		Python: "Thread(daemon=True)",
+		Go:     "any goroutine — none outlives main; sync.WaitGroup makes main wait for it",
+		Params: []demos.Param{
+			demos.Int("workers", "workers, each sleeping a random 0–2 story-seconds", 10, 1, 50),
+			demos.Int("exit-after", "story-seconds main lives before it returns without waiting", 1, 0, 3),
+		},
+		Metrics: []string{"workers", "exit_after_s", "finished_at_exit", "cut_off", "total_at_exit", "finished",
+			"delays_s", "total_waited", "waited_ms"},
+		Explain: lesson,
+		Source:  source,
+		Run:     run,
+	}
+}
+
+// program stands for one run of a program: workers add to a shared total
+// until main returns. After that moment nothing they do counts any more —
+// in a real program they would no longer exist.
+type program struct {
+	mu       sync.Mutex
+	exited   bool
+	total    int
+	finished []string // workers that added to total before main returned
+}
+
+// work is one worker: sleep, then add 1 to the shared total — unless the
+// program has ended meanwhile.
+func (p *program) work(ctx context.Context, env *demos.Env, name string, delay float64) {
+	env.Logf(name, demos.Start, "sleeps %.2f story-seconds", delay)
+	slept := env.Sleep(ctx, delay) == nil
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !slept || p.exited {
+		return // cut off: a real program would have killed it mid-sleep, silently
+	}
+	p.total++
+	p.finished = append(p.finished, name)
+	env.Log(name, demos.Done, fmt.Sprintf("adds 1: total = %d", p.total), "total", p.total)
+}
+
+// exit is main returning: from now on the workers' work is lost. It
+// returns the total and who had finished at that instant.
+func (p *program) exit() (int, []string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.exited = true
+	return p.total, slices.Clone(p.finished)
+}
+
+func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
+	n, exitAfter := env.Int("workers"), env.Int("exit-after")
+	names := make([]string, n)
+	delays := make([]float64, n)
+	for i := range n { // drawn up front, so --seed replays the run
+		names[i], delays[i] = fmt.Sprintf("w-%d", i+1), maxWork*env.Rand.Float64()
+	}
+
+	env.Phase(fmt.Sprintf("1. \"daemon\" workers: main returns after %d story-seconds without waiting", exitAfter))
+	// Each run of the "program" has its own context: cancelling it is the
+	// demo's stand-in for the process ending under the workers.
+	progCtx, endProgram := context.WithCancel(ctx)
+	defer endProgram()
+	p := &program{}
+	begin := env.Now()
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { p.work(progCtx, env, names[i], delays[i]) })
+	}
+	if err := env.Sleep(ctx, float64(exitAfter)); err != nil {
+		endProgram()
+		wg.Wait()
+		return demos.Result{}, err
+	}
+	totalAtExit, finished := p.exit()
+	lived := env.Now() - begin
+	var cut []string
+	for _, name := range names {
+		if !slices.Contains(finished, name) {
+			cut = append(cut, name)
+		}
+	}
+	env.Log("main", demos.Done, fmt.Sprintf("returns: total = %d; %d finished, %d cut off (%s)",
+		totalAtExit, len(finished), len(cut), orNone(cut)), "total", totalAtExit)
+	// A real program would end right here, and the operating system would
+	// reclaim the sleeping workers. The demo has to go on running, so it
+	// cancels them and waits until they have returned: nothing outlives Run.
+	endProgram()
+	wg.Wait()
+	env.Log("main", demos.Note, fmt.Sprintf("a real Go program would simply have exited, taking the %d sleeping goroutines with it; the demo cancelled them instead, so none outlives the run", len(cut)))
+
+	env.Phase("2. \"non-daemon\" workers: main waits for all of them (sync.WaitGroup)")
+	p2 := &program{}
+	begin = env.Now()
+	for i := range n {
+		wg.Go(func() { p2.work(ctx, env, names[i], delays[i]) })
+	}
+	env.Log("main", demos.Wait, "waits for every worker (wg.Wait)")
+	wg.Wait()
+	waited := env.Now() - begin
+	if ctx.Err() != nil {
+		return demos.Result{}, context.Cause(ctx)
+	}
+	totalWaited, _ := p2.exit()
+	env.Log("main", demos.Done, fmt.Sprintf("returns: total = %d, after waiting %s", totalWaited, ui.Dur(waited)), "total", totalWaited)
+	return conclude(env, exitAfter, names, delays, finished, totalAtExit, totalWaited, lived, waited), nil
+}
+
+func orNone(xs []string) string {
+	if len(xs) == 0 {
+		return "none"
+	}
+	return strings.Join(xs, ", ")
+}
+
+func conclude(env *demos.Env, exitAfter int, names []string, delays []float64, finished []string, totalAtExit, totalWaited int, lived, waited time.Duration) demos.Result {
+	n := len(names)
+	delayMap := map[string]any{}
+	tb := demos.Table{Title: "workers", Header: []string{"worker", "sleeps (story s)", "main returns without waiting", "main waits"}}
+	for i, name := range names {
+		delayMap[name] = math.Round(delays[i]*1000) / 1000
+		fate := "cut off"
+		if slices.Contains(finished, name) {
+			fate = "finished"
+		}
+		tb.Rows = append(tb.Rows, []string{name, fmt.Sprintf("%.2f", delays[i]), fate, "finished"})
+	}
+	cut := n - len(finished)
+	res := demos.Result{
+		Metrics: map[string]any{"workers": n, "exit_after_s": exitAfter, "finished_at_exit": len(finished), "cut_off": cut,
+			"total_at_exit": totalAtExit, "finished": finished, "delays_s": delayMap,
+			"total_waited": totalWaited, "waited_ms": ui.Ms(waited)},
+		Tables: []demos.Table{tb},
+		Timing: []demos.Timing{
+			{Label: "main lived without waiting", D: lived},
+			{Label: "main waiting for every worker", D: waited},
+		},
+	}
+	res.Verdict = fmt.Sprintf("returning after %d story-s without waiting, main saw total = %d: %d of %d workers finished, %d were cut off; waiting for them, total = %d",
+		exitAfter, totalAtExit, len(finished), n, cut, totalWaited)
+	switch {
+	case totalWaited != n || totalAtExit != len(finished):
+		res.Verdict += " — a total does not match the workers that finished: please report it"
+	case cut == 0 && slices.ContainsFunc(delays, func(d float64) bool { return d > float64(exitAfter) }):
+		res.Verdict += fmt.Sprintf(": main returned late (after %s instead of %s), so even the workers that sleep longer than %d story-s finished",
+			ui.Dur(lived), ui.Dur(env.Story(float64(exitAfter))), exitAfter)
+		res.Hint = "a lower --speed: at this speed the machine could not keep main on time"
+	case cut == 0:
+		res.Verdict += ": every worker's sleep was shorter than main's life"
+		res.Hint = "--exit-after 0, or another --seed"
+	default:
+		res.Observed = true
+	}
+	return res
+}

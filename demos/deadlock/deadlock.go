@@ -1,0 +1,283 @@
+// Package deadlock is scenario S4: two workers take two locks in opposite
+// order and wait for each other forever — unless something notices.
+package deadlock
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/pardemo/pardemo/demos"
+	"github.com/pardemo/pardemo/internal/ui"
+)
+
+//go:embed deadlock.go locks.go
+var source embed.FS
+
+//go:embed lesson.md
+var lesson string
+
+// Story-second pacing: the pause between a worker's two locks (long enough
+// for every worker to take its first lock before anyone takes a second),
+// the work done holding both, and how long the detector watches a deadlock
+// it found before ending it.
+const (
+	pause   = 1.0
+	hold    = 0.5
+	confirm = 1.0
+)
+
+// The detectors (--detector).
+const (
+	byGraph    = "graph"
+	byWatchdog = "watchdog"
+	byNone     = "none"
+)
+
+// errBroken is how the detector ends the workers' waits.
+var errBroken = errors.New("the deadlock detector ended the run")
+
+// New returns the scenario.
+func New() demos.Demo {
+	return demos.Demo{
+		Name: "deadlock", ID: "S4", Chapter: 2,
+		Title:  "Deadlock: two workers take two locks in opposite order and wait forever",
+		Python: "threading.Lock (or Semaphore), acquired in opposite order", Go: "sync.Mutex has the same trap: lock ordering, or one owner goroutine",
+		Params: []demos.Param{
+			demos.Bool("ordered", "every worker takes the locks in one global order (lock-A first): no deadlock"),
+			demos.Int("workers", "workers in a ring, each needing its own lock and its neighbour's", 2, 2, 8),
+			demos.Choice("detector", "who notices the deadlock: a wait-for graph at once, or the run's --watchdog after its timeout", byGraph, byGraph, byWatchdog),
+		},
+		Metrics: []string{"deadlock_detected", "cycle", "detected_by", "ordered", "completed", "workers"},
+		Explain: lesson,
+		Source:  source,
+		Run:     run,
+	}
+}
+
+// worker is one worker's plan and what became of it.
+type worker struct {
+	name          string
+	first, second string // the order it takes its two locks in
+	completed     bool
+}
+
+func lockName(i int) string { return fmt.Sprintf("lock-%c", 'A'+i) }
+
+// plan seats n workers in a ring: worker i needs lock i and lock i+1 (the
+// last one needs the last lock and lock-A). Each takes its own lock first —
+// unless ordered, when each takes the lock earlier in the alphabet first.
+func plan(n int, ordered bool) []*worker {
+	ws := make([]*worker, n)
+	for i := range n {
+		a, b := i, (i+1)%n
+		if ordered && b < a {
+			a, b = b, a
+		}
+		ws[i] = &worker{name: fmt.Sprintf("worker-%d", i+1), first: lockName(a), second: lockName(b)}
+	}
+	return ws
+}
+
+// outcome is what the run saw.
+type outcome struct {
+	detectedBy string        // byGraph, byWatchdog or byNone
+	graph      state         // the wait-for graph when the deadlock was noticed
+	found      time.Duration // when it was noticed
+	ended      time.Duration // when every worker had returned
+	idle       time.Duration // the watchdog's quiet time
+	moved      bool          // somebody moved while the detector watched: no deadlock after all
+}
+
+func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
+	ordered, detector := env.Bool("ordered"), env.String("detector")
+	ws := plan(env.Int("workers"), ordered)
+	t := newTable(env, detector == byGraph)
+	introduce(env, ws, ordered, detector)
+
+	// If the watchdog fires, it asks for an explanation first, while the
+	// workers are still stuck: keep the graph as it was then.
+	var atStall atomic.Pointer[state]
+	env.OnStall(func() string {
+		s := t.snapshot()
+		atStall.Store(&s)
+		return s.explain()
+	})
+
+	// The workers run under their own context, so the detector can end
+	// their waits without ending the run. Only this goroutine ends it, so
+	// the report of what happened comes before the workers' last words.
+	wctx, stop := context.WithCancelCause(context.WithoutCancel(ctx))
+	defer stop(nil)
+	var wg sync.WaitGroup
+	for _, w := range ws {
+		wg.Go(func() { work(wctx, env, t, w) })
+	}
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+
+	out := outcome{detectedBy: byNone}
+	select {
+	case <-done: // every worker finished: no deadlock
+	case <-t.found:
+		out.detectedBy, out.found, out.graph = byGraph, env.Now(), t.snapshot()
+		out.graph.cycle = t.firstCycle()
+		env.Log("detector", demos.Warn, "DEADLOCK: "+describe(out.graph.cycle), "cycle", out.graph.cycle)
+		// A cycle of waits on locks nobody can take away means nobody on it
+		// can ever move. Watch for a story-second to show it.
+		env.Logf("detector", demos.Note, "a cycle in the wait-for graph: every worker on it waits for the next, so none can ever move. Watching %g story-second to be sure", confirm)
+		if err := env.Sleep(ctx, confirm); err != nil {
+			stop(err)
+			<-done
+			return demos.Result{}, err
+		}
+		out.moved = t.snapshot().moves != out.graph.moves
+		if out.moved {
+			env.Log("detector", demos.Warn, "somebody moved after all")
+		} else {
+			env.Logf("detector", demos.Step, "%g story-second later nobody has moved; ends the run by cancelling every wait", confirm)
+		}
+		stop(errBroken)
+		<-done
+	case <-ctx.Done():
+		s, ok := demos.Stalled(ctx)
+		if !ok { // Ctrl-C
+			stop(context.Cause(ctx))
+			<-done
+			return demos.Result{}, context.Cause(ctx)
+		}
+		out.detectedBy, out.found, out.idle = byWatchdog, env.Now(), s.Idle
+		if g := atStall.Load(); g != nil {
+			out.graph = *g
+		}
+		env.Log("watchdog", demos.Warn, fmt.Sprintf("no progress for %s: %s", ui.Dur(s.Idle), s.Explain), "cycle", out.graph.cycle)
+		stop(context.Cause(ctx)) // the workers give up their waits
+		<-done
+	}
+	out.ended = env.Now()
+	return conclude(ws, ordered, out), nil
+}
+
+func introduce(env *demos.Env, ws []*worker, ordered bool, detector string) {
+	if len(ws) == 2 {
+		env.Logf("main", demos.Note, "%s takes %s, then %s; %s takes %s, then %s. Each pauses %g story-second between its two locks",
+			ws[0].name, ws[0].first, ws[0].second, ws[1].name, ws[1].first, ws[1].second, pause)
+	} else {
+		env.Logf("main", demos.Note, "%d workers sit in a ring; each needs two locks, its own and its neighbour's, and pauses %g story-second between taking them", len(ws), pause)
+	}
+	if ordered {
+		env.Log("main", demos.Note, "--ordered: every worker takes the lock earlier in the alphabet first. With one global order, a worker only ever waits for a lock later than every lock it holds, so the waits cannot close into a cycle")
+	}
+	switch detector {
+	case byGraph:
+		env.Log("main", demos.Note, "the locks keep a wait-for graph (who holds each lock, which lock each worker waits for); when a worker starts to wait, the detector follows the graph looking for a cycle back to it")
+	case byWatchdog:
+		env.Log("main", demos.Note, "--detector watchdog: nothing looks at the graph. The run's watchdog ends it after --watchdog of real time (3s by default, whatever the --speed) without progress, and the locks explain who holds and waits for what")
+	}
+}
+
+// work is one worker: take the first lock, pause, take the second, work,
+// let go of both. Waits end if ctx does; whatever is held is let go.
+func work(ctx context.Context, env *demos.Env, t *table, w *worker) {
+	env.Logf(w.name, demos.Start, "needs %s and %s; takes %s first", w.first, w.second, w.first)
+	if err := t.acquire(ctx, w.name, w.first); err != nil {
+		env.Logf(w.name, demos.Release, "stops waiting for %s", w.first)
+		return
+	}
+	env.Logf(w.name, demos.Acquire, "holds %s; pauses %g story-second before taking %s", w.first, pause, w.second)
+	if err := env.Sleep(ctx, pause); err != nil {
+		t.release(w.first)
+		return
+	}
+	if err := t.acquire(ctx, w.name, w.second); err != nil {
+		env.Logf(w.name, demos.Release, "stops waiting for %s and lets go of %s", w.second, w.first)
+		t.release(w.first)
+		return
+	}
+	env.Logf(w.name, demos.Acquire, "holds %s and %s: works %g story-second", w.first, w.second, hold)
+	err := env.Sleep(ctx, hold)
+	if err == nil {
+		w.completed = true
+		env.Logf(w.name, demos.Done, "done: lets go of %s and %s", w.second, w.first)
+	}
+	t.release(w.second)
+	t.release(w.first)
+}
+
+func conclude(ws []*worker, ordered bool, out outcome) demos.Result {
+	completed := 0
+	for _, w := range ws {
+		if w.completed {
+			completed++
+		}
+	}
+	cycle := out.graph.cycle
+	detected := cycle != nil && !out.moved
+	if cycle == nil {
+		cycle = []string{}
+	}
+	res := demos.Result{
+		Metrics: map[string]any{"deadlock_detected": detected, "cycle": cycle, "detected_by": out.detectedBy,
+			"ordered": ordered, "completed": completed == len(ws), "workers": len(ws)},
+	}
+	if out.detectedBy != byNone {
+		tb := demos.Table{Title: "wait-for graph when the deadlock was noticed", Header: []string{"worker", "holds", "waits for", "held by"}}
+		for _, w := range ws {
+			held, wants := strings.Join(out.graph.held(w.name), ", "), out.graph.waiting[w.name]
+			tb.Rows = append(tb.Rows, []string{w.name, orDash(held), orDash(wants), orDash(out.graph.holder[wants])})
+		}
+		res.Tables = append(res.Tables, tb)
+		res.Timing = append(res.Timing, demos.Timing{Label: "noticed by the " + label(out.detectedBy), D: out.found},
+			demos.Timing{Label: "run ended after that", D: out.ended - out.found})
+	}
+
+	order := "in opposite orders"
+	if ordered {
+		order = "in one global order"
+	}
+	res.Verdict = fmt.Sprintf("%d of %d workers finished, taking their locks %s", completed, len(ws), order)
+	switch {
+	case detected && ordered:
+		res.Verdict = "deadlock despite the global lock order: " + describe(cycle) + " — that is a bug, please report it"
+	case detected:
+		res.Observed = true
+		how := "the wait-for graph found the cycle the moment it closed, and the detector ended it"
+		if out.detectedBy == byWatchdog {
+			how = fmt.Sprintf("the watchdog noticed after %s without progress, and the run ended cleanly", ui.Dur(out.idle))
+		}
+		res.Verdict = "deadlock: " + describe(cycle) + "; " + how
+	case out.moved:
+		res.Verdict += ": the detector saw a cycle, but somebody moved after all — that is a bug, please report it"
+	case out.detectedBy == byWatchdog:
+		res.Verdict = "the watchdog stopped the run, but there was no cycle of waits: " + out.graph.explain()
+		res.Hint = "run it again; this is not the deadlock the lesson is about"
+	case ordered && completed == len(ws):
+		res.Observed = true
+		res.Verdict += ": the waits could not form a cycle, so every worker got both locks in turn"
+	case ordered:
+		res.Verdict += ", yet none deadlocked"
+	default:
+		res.Verdict += ": no deadlock this time — a worker took both its locks before its neighbour took its first"
+		res.Hint = "a lower --speed: at this speed the pause between the two locks is too short for every worker to take its first"
+	}
+	return res
+}
+
+func label(detector string) string {
+	if detector == byGraph {
+		return "wait-for graph detector"
+	}
+	return detector
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}

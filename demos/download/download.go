@@ -1,0 +1,304 @@
+// Package download is scenario T6: two downloads run side by side take as
+// long as the longer one, not as long as both together — with goroutines
+// and with child processes alike.
+package download
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pardemo/pardemo/demos"
+	"github.com/pardemo/pardemo/internal/proc"
+	"github.com/pardemo/pardemo/internal/ui"
+)
+
+//go:embed download.go
+var source embed.FS
+
+//go:embed lesson.md
+var lesson string
+
+// fetchRole is the child process that plays one download.
+const fetchRole = "download/fetch"
+
+// steps is how many progress reports a download makes (every 20%).
+const steps = 5
+
+// New returns the scenario.
+func New() demos.Demo {
+	return demos.Demo{
+		Name: "download", ID: "T6", Chapter: 1,
+		Title:  "Two downloads side by side take as long as the longer one, not the sum",
+		Python: "threading.Thread and multiprocessing.Process",
+		Go:     "goroutines (go + sync.WaitGroup); child processes (os/exec, here through internal/proc)",
+		Params: []demos.Param{
+			demos.Choice("form", "run the downloads as goroutines, as child processes, or both in turn", "both", "both", "goroutines", "processes"),
+		},
+		Metrics:  []string{"durations_s", "goroutines", "processes", "overlapped"},
+		Explain:  lesson,
+		Source:   source,
+		Run:      run,
+		Children: map[string]demos.ChildRole{fetchRole: fetch},
+	}
+}
+
+// span is one download as it happened, on the run's clock.
+type span struct {
+	Start time.Duration `json:"start"`
+	End   time.Duration `json:"end"`
+}
+
+// clock is what a download needs from whoever runs it: a goroutine uses
+// the run's Env, a child process its proc.Self. Both sleep in story seconds
+// and read the same clock.
+type clock interface {
+	Sleep(ctx context.Context, seconds float64) error
+	Now() time.Duration
+}
+
+// say is how a download reports: Env.Log with its actor, or Self.Log.
+type say func(kind demos.Kind, msg string, kv ...any)
+
+// download pretends to fetch file for secs story seconds, reporting its
+// progress every fifth of the way. It is the same code in a goroutine and
+// in a child process.
+func download(ctx context.Context, c clock, log say, file string, secs float64) (span, error) {
+	s := span{Start: c.Now()}
+	log(demos.Start, fmt.Sprintf("starts downloading %s (%.1f story-seconds)", file, secs), "file", file, "story_s", secs)
+	for i := 1; i <= steps; i++ {
+		if err := c.Sleep(ctx, secs/steps); err != nil {
+			return s, err
+		}
+		if i < steps {
+			log(demos.Step, fmt.Sprintf("%s %d%%", file, 100*i/steps), "file", file, "percent", 100*i/steps)
+		}
+	}
+	s.End = c.Now()
+	log(demos.Done, fmt.Sprintf("finished %s after %s", file, ui.Dur(s.End-s.Start)), "file", file, "took_ms", ui.Ms(s.End-s.Start))
+	return s, nil
+}
+
+// fetchArgs is what the parent hands each child.
+type fetchArgs struct {
+	File string  `json:"file"`
+	Secs float64 `json:"secs"`
+}
+
+// fetch is the body of a child process: one download, then its span as
+// the child's result.
+func fetch(ctx context.Context, self *proc.Self) error {
+	var a fetchArgs
+	if err := self.Args(&a); err != nil {
+		return err
+	}
+	s, err := download(ctx, self, self.Log, a.File, a.Secs)
+	if err != nil {
+		return err
+	}
+	return self.Result(s)
+}
+
+// form is one way of running the two downloads, as measured.
+type form struct {
+	name  string
+	wall  time.Duration // from the first start to the last join
+	spans []span
+	pids  []int
+}
+
+func (f *form) longest() (d time.Duration) {
+	for _, s := range f.spans {
+		d = max(d, s.End-s.Start)
+	}
+	return d
+}
+
+func (f *form) sum() (d time.Duration) {
+	for _, s := range f.spans {
+		d += s.End - s.Start
+	}
+	return d
+}
+
+// overlapped says the downloads really ran side by side: the wall time is
+// nearer the longer download than the sum (less than the longer one plus
+// half of the shorter).
+func (f *form) overlapped() bool { return f.wall < f.longest()+(f.sum()-f.longest())/2 }
+
+func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
+	// Two files of 5–10 story-seconds each (to a tenth), drawn up front so
+	// --seed replays them; the same two files are fetched in both forms.
+	files := []string{"file-1", "file-2"}
+	secs := make([]float64, len(files))
+	for i := range secs {
+		secs[i] = 5 + math.Round(env.Rand.Float64()*50)/10
+	}
+	which := env.String("form")
+	var forms []*form
+
+	if which != "processes" {
+		env.Phase("goroutines: two downloads, each in its own goroutine")
+		f, err := withGoroutines(ctx, env, files, secs)
+		if err != nil {
+			return demos.Result{}, err
+		}
+		forms = append(forms, f)
+	}
+	if which != "goroutines" {
+		env.Phase("processes: two downloads, each in its own child process")
+		if err := proc.Supported(); err != nil {
+			if which == "processes" {
+				return demos.Result{}, err
+			}
+			env.Log("main", demos.Warn, "skipping the process form: "+err.Error())
+		} else {
+			f, err := withProcesses(ctx, env, files, secs)
+			if err != nil {
+				return demos.Result{}, err
+			}
+			forms = append(forms, f)
+		}
+	}
+	return conclude(secs, forms), nil
+}
+
+// withGoroutines starts one goroutine per download and joins both.
+func withGoroutines(ctx context.Context, env *demos.Env, files []string, secs []float64) (*form, error) {
+	f := &form{name: "goroutines", spans: make([]span, len(files))}
+	errs := make([]error, len(files))
+	start := env.Now()
+	var wg sync.WaitGroup
+	for i, file := range files {
+		name := fmt.Sprintf("download-%d", i+1)
+		wg.Go(func() {
+			log := func(kind demos.Kind, msg string, kv ...any) { env.Log(name, kind, msg, kv...) }
+			f.spans[i], errs[i] = download(ctx, env, log, file, secs[i])
+		})
+	}
+	env.Log("main", demos.Wait, "started both goroutines; joins them")
+	wg.Wait()
+	f.wall = env.Now() - start
+	if err := errors.Join(errs...); err != nil {
+		return nil, context.Cause(ctx)
+	}
+	env.Log("main", demos.Done, fmt.Sprintf("both downloads done after %s", ui.Dur(f.wall)), "wall_ms", ui.Ms(f.wall))
+	return f, nil
+}
+
+// withProcesses starts one child process per download — a copy of this
+// program — and waits for both. Starting a process costs milliseconds, and
+// that cost is inside the measured wall time.
+func withProcesses(ctx context.Context, env *demos.Env, files []string, secs []float64) (*form, error) {
+	f := &form{name: "processes", spans: make([]span, len(files))}
+	start := env.Now()
+	var kids []*proc.Child
+	// On every path, no child outlives this function.
+	defer func() {
+		for _, c := range kids {
+			c.WaitCtx(ctx)
+		}
+	}()
+	for i, file := range files {
+		c, err := env.Spawn(ctx, fetchRole, fmt.Sprintf("download-%d", i+1), fetchArgs{File: file, Secs: secs[i]})
+		if err != nil {
+			for _, k := range kids {
+				k.Kill()
+			}
+			return nil, err
+		}
+		kids = append(kids, c)
+		f.pids = append(f.pids, c.Pid)
+		env.Log("main", demos.Start, fmt.Sprintf("started process %d for %s", c.Pid, file), "pid", c.Pid)
+	}
+	env.Log("main", demos.Wait, "started both processes; waits for them")
+	// The children sleep on their own clocks, which the watchdog cannot
+	// see: count as asleep for as long as the longer download should take.
+	stop := asleep(ctx, env, max(secs[0], secs[1])+1)
+	var errs []error
+	for i, c := range kids {
+		errs = append(errs, c.Result(&f.spans[i]))
+	}
+	stop()
+	f.wall = env.Now() - start
+	if err := errors.Join(errs...); err != nil {
+		if ctx.Err() != nil {
+			return nil, context.Cause(ctx)
+		}
+		return nil, err
+	}
+	env.Log("main", demos.Done, fmt.Sprintf("both processes done and reaped after %s", ui.Dur(f.wall)), "wall_ms", ui.Ms(f.wall))
+	return f, nil
+}
+
+// asleep makes the run count as sleeping (alive, waking by itself) for at
+// most story seconds, or until the returned stop is called.
+func asleep(ctx context.Context, env *demos.Env, story float64) (stop func()) {
+	wctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		env.Sleep(wctx, story)
+	}()
+	return func() { cancel(); <-done }
+}
+
+func conclude(secs []float64, forms []*form) demos.Result {
+	m := map[string]any{"durations_s": secs, "goroutines": nil, "processes": nil}
+	tb := demos.Table{Title: "downloads", Header: []string{"form", "file", "story s", "started", "finished", "took"}}
+	overlapped := len(forms) > 0
+	var parts []string
+	var longest, sum time.Duration
+	for _, f := range forms {
+		longest, sum = f.longest(), f.sum()
+		fm := map[string]any{"wall_ms": ui.Ms(f.wall), "longest_ms": ui.Ms(longest), "sum_ms": ui.Ms(sum),
+			"overhead_ms": ui.Ms(f.wall - longest)}
+		part := fmt.Sprintf("%s with %s", ui.Dur(f.wall), f.name)
+		if f.pids != nil {
+			fm["pids"] = f.pids
+			pids := make([]string, len(f.pids))
+			for i, p := range f.pids {
+				pids[i] = strconv.Itoa(p)
+			}
+			part += " (pids " + strings.Join(pids, ", ") + ")"
+		}
+		m[f.name] = fm
+		parts = append(parts, part)
+		overlapped = overlapped && f.overlapped()
+		for i, s := range f.spans {
+			tb.Rows = append(tb.Rows, []string{f.name, fmt.Sprintf("file-%d", i+1), fmt.Sprintf("%.1f", secs[i]),
+				"+" + ui.Dur(s.Start), "+" + ui.Dur(s.End), ui.Dur(s.End - s.Start)})
+		}
+	}
+	m["overlapped"] = overlapped
+	res := demos.Result{Metrics: m, Tables: []demos.Table{tb}}
+	for _, f := range forms {
+		res.Timing = append(res.Timing, demos.Timing{Label: f.name + ": both downloads", D: f.wall})
+	}
+	// longest and sum are the last form's: each form measures its own.
+	res.Timing = append(res.Timing, demos.Timing{Label: "the longer download", D: longest}, demos.Timing{Label: "both, one after the other", D: sum})
+	both := strings.Join(parts, " and ")
+	switch {
+	case len(forms) == 0:
+		res.Verdict = "no form could run here"
+		res.Hint = "--form goroutines"
+	case overlapped:
+		res.Observed = true
+		res.Verdict = fmt.Sprintf("downloads of %.1f and %.1f story-seconds took %s: about the longer one (%s), not the sum (%s) — they ran side by side",
+			secs[0], secs[1], both, ui.Dur(longest), ui.Dur(sum))
+	default:
+		res.Verdict = fmt.Sprintf("downloads of %.1f and %.1f story-seconds took %s: nearer the sum (%s) than the longer one (%s) — they did not run side by side this time",
+			secs[0], secs[1], both, ui.Dur(sum), ui.Dur(longest))
+		res.Hint = "a lower --speed, or a less busy machine"
+		if f := forms[len(forms)-1]; f.pids != nil && !f.overlapped() {
+			res.Hint += ": at high speed, starting a process can take as long as a download"
+		}
+	}
+	return res
+}

@@ -1,0 +1,130 @@
+package download_test
+
+import (
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"testing/synctest"
+
+	"github.com/pardemo/pardemo/demos/download"
+	"github.com/pardemo/pardemo/demos/internal/demotest"
+	"github.com/pardemo/pardemo/internal/proc"
+	"github.com/pardemo/pardemo/internal/ui"
+)
+
+// The test binary doubles as the child process (see demotest.Main).
+func TestMain(m *testing.M) { demotest.Main(m, download.New()) }
+
+// In fake time goroutines overlap exactly: the total is the longer
+// download to the nanosecond, and far below the sum.
+func TestGoroutinesOverlapInFakeTime(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		res, c := demotest.MustRun(t, download.New(), 10, "form=goroutines")
+		secs := res.Metrics["durations_s"].([]float64)
+		for _, s := range secs {
+			if s < 5 || s > 10 {
+				t.Errorf("download of %v story-seconds, want 5–10", s)
+			}
+		}
+		g := res.Metrics["goroutines"].(map[string]any)
+		// At speed 10 a story-second is 100 ms.
+		longest, sum := 100*max(secs[0], secs[1]), 100*(secs[0]+secs[1])
+		if !near(g["wall_ms"].(float64), longest) || !near(g["longest_ms"].(float64), longest) || !near(g["sum_ms"].(float64), sum) {
+			t.Errorf("goroutines %v, want wall = longest = %v ms, sum = %v ms", g, longest, sum)
+		}
+		if g["wall_ms"] != g["longest_ms"] {
+			t.Errorf("wall %v ≠ longest %v in fake time", g["wall_ms"], g["longest_ms"])
+		}
+		if res.Metrics["processes"] != nil || res.Metrics["overlapped"] != true || !res.Observed {
+			t.Errorf("result %+v", res)
+		}
+		// Both downloads started before either reported any progress.
+		first := -1
+		for i, e := range c.Events {
+			if e.Kind == ui.KindStep {
+				first = i
+				break
+			}
+		}
+		for _, a := range []string{"download-1", "download-2"} {
+			if s := demotest.Index(c, a, "starts downloading"); s < 0 || s > first {
+				t.Errorf("%s started at event %d, first progress at %d", a, s, first)
+			}
+		}
+	})
+}
+
+// The durations come from --seed: the same seed replays them.
+func TestSeedReplays(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		a, _ := demotest.MustRun(t, download.New(), 10, "form=goroutines")
+		b, _ := demotest.MustRun(t, download.New(), 10, "form=goroutines")
+		if a.Metrics["goroutines"].(map[string]any)["wall_ms"] != b.Metrics["goroutines"].(map[string]any)["wall_ms"] {
+			t.Errorf("same seed, different runs: %v vs %v", a.Metrics, b.Metrics)
+		}
+	})
+}
+
+// Real child processes: no fake time, so the test checks structure — two
+// distinct children that are not us, both started before either finished,
+// every progress line from the right pid, and no child left running.
+func TestProcesses(t *testing.T) {
+	if err := proc.Supported(); err != nil {
+		t.Skip(err)
+	}
+	res, c := demotest.MustRun(t, download.New(), 20, "form=processes")
+	p := res.Metrics["processes"].(map[string]any)
+	pids := p["pids"].([]int)
+	if len(pids) != 2 || pids[0] == pids[1] || pids[0] == os.Getpid() || pids[1] == os.Getpid() {
+		t.Fatalf("pids %v (we are %d)", pids, os.Getpid())
+	}
+	if res.Metrics["goroutines"] != nil {
+		t.Errorf("goroutine form ran: %v", res.Metrics)
+	}
+	// Wall time covers both children from start to reaping, so it can never
+	// be shorter than the longer download they measured themselves.
+	if p["wall_ms"].(float64) < p["longest_ms"].(float64) {
+		t.Errorf("wall %v < longest %v", p["wall_ms"], p["longest_ms"])
+	}
+	var starts, dones []int
+	for i, e := range c.Events {
+		if !strings.HasPrefix(e.Actor, "download-") {
+			continue
+		}
+		pid, _ := e.Attrs["pid"].(int)
+		if !strings.HasSuffix(e.Actor, " [pid "+strconv.Itoa(pid)+"]") || (pid != pids[0] && pid != pids[1]) {
+			t.Errorf("event %d from %q carries pid %v, want one of %v", i, e.Actor, e.Attrs["pid"], pids)
+		}
+		switch e.Kind {
+		case ui.KindStart:
+			starts = append(starts, i)
+		case ui.KindDone:
+			dones = append(dones, i)
+		}
+	}
+	if len(starts) != 2 || len(dones) != 2 || max(starts[0], starts[1]) > min(dones[0], dones[1]) {
+		t.Errorf("starts at events %v, finishes at %v: want both starts before either finish", starts, dones)
+	}
+	for _, pid := range pids {
+		if !gone(pid) {
+			t.Errorf("child %d still exists after the run", pid)
+		}
+	}
+}
+
+// Both forms in one run, as the command runs by default.
+func TestBothForms(t *testing.T) {
+	if err := proc.Supported(); err != nil {
+		t.Skip(err)
+	}
+	res, c := demotest.MustRun(t, download.New(), 50)
+	if res.Metrics["goroutines"] == nil || res.Metrics["processes"] == nil {
+		t.Fatalf("metrics %v", res.Metrics)
+	}
+	if g, p := demotest.Index(c, "main", "started both goroutines"), demotest.Index(c, "main", "started both processes"); g < 0 || p < g {
+		t.Errorf("goroutine form at event %d, process form at %d", g, p)
+	}
+}
+
+func near(a, b float64) bool { return a > b-0.01 && a < b+0.01 }

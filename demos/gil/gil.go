@@ -1,0 +1,400 @@
+// Package gil is scenario T5: why CPython's global interpreter lock (GIL)
+// makes threads useless for CPU-bound work but not for IO-bound work, and
+// what Go, which has no GIL, does instead.
+package gil
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pardemo/pardemo/demos"
+	"github.com/pardemo/pardemo/internal/ui"
+)
+
+//go:embed gil.go model.go
+var source embed.FS
+
+//go:embed lesson.md
+var lesson string
+
+// maxSteps bounds --count × --jobs × --trials, so a typo cannot keep the
+// machine busy for minutes (each step is about a nanosecond, and every
+// trial counts three times: once per way).
+const maxSteps = 1_000_000_000
+
+// ioWait is the IO-bound job: one wait of this many story seconds.
+const ioWait = 1.0
+
+// The two models of the GIL (--gil).
+const (
+	modelLock       = "lock"
+	modelGOMAXPROCS = "gomaxprocs"
+)
+
+// New returns the scenario.
+func New() demos.Demo {
+	return demos.Demo{
+		Name: "gil", ID: "T5", Chapter: 1,
+		Title:  "The GIL: threads speed up waiting, not computing — Go has no GIL",
+		Python: "threading.Thread under the GIL", Go: "goroutines on every core (GOMAXPROCS)",
+		Params: []demos.Param{
+			demos.Int("count", "each CPU-bound job counts to this", 10_000_000, 1_000, 100_000_000),
+			demos.Int("jobs", "jobs of each kind, and workers in the concurrent ways", 4, 1, 16),
+			demos.Int("trials", "time the CPU-bound ways this many times and keep the best", 5, 1, 10),
+			demos.Choice("gil", "how the GIL is modelled: one global lock, or runtime.GOMAXPROCS(1)", modelLock, modelLock, modelGOMAXPROCS),
+		},
+		Metrics: []string{"cpu", "io", "cores"},
+		Check:   check,
+		Explain: lesson,
+		Source:  source,
+		Run:     run,
+	}
+}
+
+func check(v *demos.Values) error {
+	if steps := v.Int("count") * v.Int("jobs") * v.Int("trials"); steps > maxSteps {
+		return fmt.Errorf("--count × --jobs × --trials asks for %s counting steps; the limit is %s", ui.Int(steps), ui.Int(maxSteps))
+	}
+	return nil
+}
+
+// way is how a batch of jobs is run.
+type way int
+
+const (
+	sequential way = iota // one after another, in one goroutine
+	underGIL              // one goroutine per job, with the modelled GIL
+	allCores              // one goroutine per job, no GIL: Go as it is
+)
+
+var ways = []way{sequential, underGIL, allCores}
+
+// actor is the name a way speaks under.
+func (w way) actor() string { return [...]string{"sequential", "gil", "all-cores"}[w] }
+
+// setup is one run's shape.
+type setup struct {
+	count, jobs, trials int
+	model               string
+	cores               int // runtime.GOMAXPROCS(0): goroutines that can compute at once
+}
+
+// times is one kind of job's wall time, each way.
+type times [3]time.Duration
+
+func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
+	s := setup{count: env.Int("count"), jobs: env.Int("jobs"), trials: env.Int("trials"),
+		model: env.String("gil"), cores: runtime.GOMAXPROCS(0)}
+	introduce(env, s)
+
+	env.Phase(fmt.Sprintf("CPU-bound: %d job(s), each counts to %s", s.jobs, ui.Int(s.count)))
+	cpu, err := measureCPU(ctx, env, s)
+	if err != nil {
+		return demos.Result{}, err
+	}
+	env.Phase(fmt.Sprintf("IO-bound: %d job(s), each waits %g story-second", s.jobs, ioWait))
+	io, err := measureIO(ctx, env, s)
+	if err != nil {
+		return demos.Result{}, err
+	}
+	return conclude(s, cpu, io), nil
+}
+
+func introduce(env *demos.Env, s setup) {
+	env.Log("main", demos.Note, "Go has no GIL: goroutines compute on every core at once. To see what CPython's GIL does to threads, this run builds one and runs each job three ways: sequentially, with one worker per job under the GIL, and with one worker per job on all cores")
+	switch s.model {
+	case modelLock:
+		env.Logf("main", demos.Note, "the GIL here is one global lock: a worker must hold it to compute, and hands it to a waiting worker after %s (CPython's switch interval); it lets go around every wait, as CPython does around blocking IO", ui.Dur(switchInterval))
+	case modelGOMAXPROCS:
+		env.Log("main", demos.Note, "the GIL here is runtime.GOMAXPROCS(1): Go runs at most one goroutine at a time, switches between busy ones about every 10ms, and lets go of a goroutine that waits. It is process-wide (the watchdog and the printer share that one core) and is put back after each GIL run")
+	}
+	env.Log("main", demos.Note, fmt.Sprintf("cores: GOMAXPROCS is %d (the machine has %d CPUs), so at most %d goroutines compute at once", s.cores, runtime.NumCPU(), s.cores),
+		"gomaxprocs", s.cores, "num_cpu", runtime.NumCPU())
+	if s.trials > 1 {
+		env.Logf("main", demos.Note, "CPU-bound times are the best of %d trials, the three ways taking turns, so one hiccup of a busy machine does not decide the table", s.trials)
+	}
+}
+
+// measureCPU times the counting jobs each way, trials times, keeping the
+// best time of each way.
+func measureCPU(ctx context.Context, env *demos.Env, s setup) (times, error) {
+	var best times
+	all := make([][]time.Duration, len(ways))
+	sums := map[uint64]bool{}
+	var switches int64
+	for range s.trials {
+		for _, w := range ways {
+			begin := env.Now()
+			sum, sw, err := runCPU(ctx, env, s, w)
+			if err != nil {
+				return best, err
+			}
+			d := env.Now() - begin
+			all[w] = append(all[w], d)
+			sums[sum] = true
+			switches += sw
+		}
+	}
+	for _, w := range ways {
+		best[w] = slices.Min(all[w])
+		msg := fmt.Sprintf("%s: %s", describe(s, w), ui.Dur(best[w]))
+		if s.trials > 1 {
+			msg = fmt.Sprintf("%s: best %s of %s", describe(s, w), ui.Dur(best[w]), durs(all[w]))
+		}
+		kv := []any{"best_ms", ui.Ms(best[w])}
+		if w == underGIL && s.model == modelLock {
+			msg += fmt.Sprintf("; computing workers handed the GIL over %s time(s) in all", ui.Int(switches))
+			kv = append(kv, "switches", switches)
+		}
+		env.Log(w.actor(), demos.Step, msg, kv...)
+	}
+	// Every job computed the same checksum whichever way it ran: every step
+	// ran, every time (see countTo).
+	if len(sums) != 1 {
+		return best, errors.New("the counting jobs disagree on their checksum: that is a bug")
+	}
+	for sum := range sums {
+		env.Logf("main", demos.Note, "every job, every way, ended with checksum %#x: all steps really ran", sum)
+	}
+	return best, nil
+}
+
+// describe says what a way does with the jobs.
+func describe(s setup, w way) string {
+	switch w {
+	case sequential:
+		return fmt.Sprintf("%d job(s) one after another", s.jobs)
+	case underGIL:
+		return fmt.Sprintf("%d worker(s) under the GIL", s.jobs)
+	}
+	return fmt.Sprintf("%d worker(s) on %d core(s)", s.jobs, s.cores)
+}
+
+func durs(ds []time.Duration) string {
+	parts := make([]string, len(ds))
+	for i, d := range ds {
+		parts[i] = ui.Dur(d)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// runCPU counts, one job per goroutine unless sequential. It returns a
+// job's checksum and, under the lock model, how often the GIL changed hands.
+func runCPU(ctx context.Context, env *demos.Env, s setup, w way) (uint64, int64, error) {
+	// Between chunks a job tells the watchdog it is alive and stops if the
+	// run is over. No event is emitted while counting: emitting takes a lock.
+	alive := func() error {
+		env.Beat()
+		if ctx.Err() != nil {
+			return context.Cause(ctx)
+		}
+		return nil
+	}
+	if w == sequential {
+		var sum uint64
+		for range s.jobs {
+			var err error
+			if sum, err = countTo(s.count, alive); err != nil {
+				return 0, 0, err
+			}
+		}
+		return sum, 0, nil
+	}
+	if w == underGIL && s.model == modelGOMAXPROCS {
+		// Set 1 now; the deferred call puts back the value it returns.
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	}
+	var gil *interpreterLock
+	if w == underGIL && s.model == modelLock {
+		gil = newInterpreterLock()
+	}
+	sums := make([]uint64, s.jobs)
+	errs := make([]error, s.jobs)
+	var wg sync.WaitGroup
+	for i := range s.jobs {
+		wg.Go(func() {
+			if gil == nil {
+				sums[i], errs[i] = countTo(s.count, alive)
+				return
+			}
+			// Under the GIL: no computing without holding it.
+			h := &holder{lock: gil}
+			defer h.drop()
+			if errs[i] = h.take(ctx); errs[i] != nil {
+				return
+			}
+			sums[i], errs[i] = countTo(s.count, func() error {
+				if err := alive(); err != nil {
+					return err
+				}
+				return h.check(ctx)
+			})
+		})
+	}
+	wg.Wait()
+	var switches int64
+	if gil != nil {
+		switches = gil.switches.Load()
+	}
+	return sums[0], switches, errors.Join(errs...)
+}
+
+// measureIO times the waiting jobs each way, once: a sleep of a story
+// second takes what it takes, whoever looks.
+func measureIO(ctx context.Context, env *demos.Env, s setup) (times, error) {
+	var t times
+	for _, w := range ways {
+		begin := env.Now()
+		if err := runIO(ctx, env, s, w); err != nil {
+			return t, err
+		}
+		t[w] = env.Now() - begin
+		env.Log(w.actor(), demos.Step, fmt.Sprintf("%s: %s", describe(s, w), ui.Dur(t[w])), "ms", ui.Ms(t[w]))
+	}
+	return t, nil
+}
+
+func runIO(ctx context.Context, env *demos.Env, s setup, w way) error {
+	if w == sequential {
+		for range s.jobs {
+			if err := env.Sleep(ctx, ioWait); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if w == underGIL && s.model == modelGOMAXPROCS {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	}
+	var gil *interpreterLock
+	if w == underGIL && s.model == modelLock {
+		gil = newInterpreterLock()
+	}
+	errs := make([]error, s.jobs)
+	var wg sync.WaitGroup
+	for i := range s.jobs {
+		wg.Go(func() {
+			if gil == nil {
+				errs[i] = env.Sleep(ctx, ioWait)
+				return
+			}
+			errs[i] = waitUnderGIL(ctx, env, gil, fmt.Sprintf("job-%d", i+1))
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// waitUnderGIL is one IO-bound job in CPython: Python code (holding the
+// GIL) sends a request, the blocking wait runs without the GIL, and Python
+// code takes the GIL back to read the reply.
+func waitUnderGIL(ctx context.Context, env *demos.Env, gil *interpreterLock, name string) error {
+	h := &holder{lock: gil}
+	defer h.drop()
+	if err := h.take(ctx); err != nil {
+		return err
+	}
+	env.Logf(name, demos.Acquire, "holds the GIL to send its request, then lets go of it for the %g story-second wait", ioWait)
+	h.drop()
+	if err := env.Sleep(ctx, ioWait); err != nil {
+		return err
+	}
+	if err := h.take(ctx); err != nil {
+		return err
+	}
+	env.Log(name, demos.Wake, "reply in: took the GIL back to read it")
+	return nil
+}
+
+// speedup is how many times faster d ran than the sequential base; 0 when
+// there is nothing to compare (a clock that did not move).
+func speedup(base, d time.Duration) float64 {
+	if base <= 0 || d <= 0 {
+		return 0
+	}
+	return float64(base) / float64(d)
+}
+
+func ms(t times) map[string]any {
+	return map[string]any{"sequential_ms": ui.Ms(t[sequential]), "gil_ms": ui.Ms(t[underGIL]), "parallel_ms": ui.Ms(t[allCores])}
+}
+
+func factor(f float64) string {
+	if f == 0 {
+		return "—"
+	}
+	return ui.Float(f) + "×"
+}
+
+func conclude(s setup, cpu, io times) demos.Result {
+	gilHead := "workers + GIL (one lock)"
+	if s.model == modelGOMAXPROCS {
+		gilHead = "workers + GIL (GOMAXPROCS=1)"
+	}
+	tb := demos.Table{Title: "wall time (speed-up over sequential)",
+		Header: []string{"job", "sequential", gilHead, fmt.Sprintf("workers, %d core(s)", s.cores)}}
+	for _, row := range []struct {
+		name string
+		t    times
+	}{{"CPU-bound", cpu}, {"IO-bound", io}} {
+		r := []string{row.name, ui.Dur(row.t[sequential])}
+		for _, w := range []way{underGIL, allCores} {
+			r = append(r, fmt.Sprintf("%s (%s)", ui.Dur(row.t[w]), factor(speedup(row.t[sequential], row.t[w]))))
+		}
+		tb.Rows = append(tb.Rows, r)
+	}
+	res := demos.Result{
+		Metrics: map[string]any{"cpu": ms(cpu), "io": ms(io), "cores": s.cores},
+		Tables:  []demos.Table{tb},
+		Timing:  []demos.Timing{{Label: "one count to " + ui.Int(s.count), D: cpu[sequential] / time.Duration(s.jobs)}},
+	}
+
+	ioGIL := speedup(io[sequential], io[underGIL])
+	cpuGIL := speedup(cpu[sequential], cpu[underGIL])
+	cpuPar := speedup(cpu[sequential], cpu[allCores])
+	ideal := min(s.cores, s.jobs) // the best a CPU-bound speed-up can be
+	res.Verdict = fmt.Sprintf("IO-bound: %s with %d workers under the GIL; CPU-bound: %s under the GIL, %s on %d core(s) (at most %d× is possible)",
+		factor(ioGIL), s.jobs, factor(cpuGIL), factor(cpuPar), s.cores, ideal)
+
+	// What the lesson predicts, with room for a noisy machine: waiting
+	// overlaps under the GIL (close to jobs×); computing does not (about
+	// 1×); without the GIL computing speeds up, but never past the cores.
+	ioOverlaps := ioGIL >= 0.6*float64(s.jobs)
+	gilSerialises := cpuGIL > 0 && cpuGIL < 1.2
+	coresHelp := cpuPar >= 1+0.3*float64(ideal-1) && cpuPar >= 1.15*cpuGIL
+	withinCores := cpuPar <= float64(ideal)*1.1
+	switch {
+	case s.jobs < 2:
+		res.Verdict += ": one job has nothing to overlap with"
+		res.Hint = "--jobs 4"
+	case cpuGIL == 0 || cpuPar == 0:
+		res.Verdict += ": the CPU-bound jobs ran too fast to time"
+		res.Hint = "a larger --count"
+	case !ioOverlaps:
+		res.Verdict += fmt.Sprintf(": the waits did not overlap as they should (%d jobs should give close to %d×)", s.jobs, s.jobs)
+		res.Hint = "a lower --speed: at this speed a story-second is too short to time well"
+	case !gilSerialises:
+		res.Verdict += ": under the GIL the CPU-bound jobs should take as long as sequentially, but the timings strayed"
+		res.Hint = "run it again on a less busy machine, or with more --trials"
+	case s.cores < 2:
+		res.Verdict += ": with one core nothing can compute in parallel, GIL or not"
+		res.Hint = "a machine (or GOMAXPROCS) with 2 or more cores"
+	case !coresHelp:
+		res.Verdict += ": without the GIL the CPU-bound jobs should have sped up, but the machine was too busy to give them its cores"
+		res.Hint = "run it again on a less busy machine, or with more --trials"
+	case !withinCores:
+		res.Verdict += fmt.Sprintf(": a speed-up above %d× is impossible on %d core(s), so a sequential trial was slowed by something else", ideal, s.cores)
+		res.Hint = "run it again on a less busy machine, or with more --trials"
+	default:
+		res.Observed = true
+		res.Verdict += ": waiting overlaps under the GIL, computing only without it"
+	}
+	return res
+}

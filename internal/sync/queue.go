@@ -26,6 +26,7 @@ var (
 // scenarios end with. Queue adds those while keeping the blocking behaviour.
 //
 // Create one with NewQueue; all methods are safe for concurrent use.
+// NewLIFOQueue and NewPriorityQueue return the same type with another order.
 type Queue[T any] struct {
 	mu         sync.Mutex
 	items      store[T]
@@ -46,8 +47,8 @@ func NewQueue[T any](maxsize int) *Queue[T] {
 	return newQueue[T](maxsize, &ring[T]{})
 }
 
-// newQueue builds a queue around any ordering; future LIFO or priority
-// constructors only need to pass a different store.
+// newQueue builds a queue around any ordering: NewLIFOQueue and
+// NewPriorityQueueFunc only pass a different store.
 func newQueue[T any](maxsize int, s store[T]) *Queue[T] {
 	return &Queue[T]{items: s, maxsize: max(maxsize, 0)}
 }

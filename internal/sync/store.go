@@ -3,9 +3,10 @@ package sync
 // store holds a queue's items and decides the order they come out in.
 //
 // Queue does all the locking and blocking; the store only has to order. This
-// is the seam for the cookbook's other queues: a LIFO stack or a priority
-// heap (Python's LifoQueue and PriorityQueue) can be added later by
-// implementing these three methods, without touching the blocking logic.
+// is the seam for the cookbook's other queues: ring is the FIFO (queue.Queue),
+// stack the LIFO (queue.LifoQueue, lifo.go) and prioHeap the priority order
+// (queue.PriorityQueue, priority.go). Each implements these three methods and
+// nothing else, so all three kinds share one tested blocking logic.
 // A store is never used concurrently and pop is only called when len() > 0.
 type store[T any] interface {
 	push(v T)

@@ -1,0 +1,188 @@
+// Package event is scenario S6: a producer announces each new item with an
+// event pulse (set, then clear at once), and a consumer waits on the event.
+package event
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/pardemo/pardemo/demos"
+	isync "github.com/pardemo/pardemo/internal/sync"
+	"github.com/pardemo/pardemo/internal/ui"
+)
+
+//go:embed event.go
+var source embed.FS
+
+//go:embed lesson.md
+var lesson string
+
+// produceEvery is the producer's pace in story seconds, as in the cookbook.
+const produceEvery = 2.0
+
+// New returns the scenario.
+func New() demos.Demo {
+	return demos.Demo{
+		Name: "event", ID: "S6", Chapter: 2,
+		Title:  "An event pulsed with set-then-clear reaches only those already waiting",
+		Python: "threading.Event (set, clear, wait)", Go: "isync.Event; a channel of items, or a closed channel for a one-shot signal",
+		Params: []demos.Param{
+			demos.Int("items", "items the producer appends, one per 2 story-seconds", 10, 1, 30),
+			demos.Int("work", "story-seconds the consumer spends on each item it pops", 3, 1, 10),
+		},
+		Metrics: []string{"items", "produced", "consumed", "pulses", "caught_pulses", "missed_pulses", "left_over"},
+		Explain: lesson,
+		Source:  source,
+		Run:     run,
+	}
+}
+
+// board is the shared list plus the pulse counter, both guarded by mu.
+type board struct {
+	mu     sync.Mutex
+	list   []int
+	pulses int // pulses fired so far; pulse k announces the k-th item
+}
+
+// pulse is what the verdict knows about one set-then-clear.
+type pulse struct {
+	at     time.Duration
+	item   int
+	caught bool // the consumer's Wait returned because of it
+}
+
+func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
+	n, work := env.Int("items"), env.Int("work")
+	b := &board{}
+	ev := isync.NewEvent()
+	env.Logf("main", demos.Note, "the producer appends an item every %g story-seconds and pulses the event: set, then clear at once; the consumer waits on the event, pops an item and works on it for %d story-seconds",
+		produceEvery, work)
+
+	// The consumer waits on the event until the producer is finished; then
+	// stopWaiting makes its next Wait give up. Its work uses ctx, so it
+	// finishes the item in hand first.
+	waitCtx, stopWaiting := context.WithCancel(ctx)
+	defer stopWaiting()
+	c := &consumer{}
+	var wg sync.WaitGroup
+	wg.Go(func() { c.run(ctx, waitCtx, env, b, ev, float64(work)) })
+
+	// The producer runs in Run's own goroutine, so it may draw from env.Rand.
+	pulses := make([]pulse, 0, n)
+	for i := 1; i <= n; i++ {
+		if err := env.SleepUntil(ctx, float64(i)*produceEvery); err != nil {
+			break
+		}
+		item := env.Rand.IntN(1000)
+		b.mu.Lock()
+		b.list = append(b.list, item)
+		b.pulses++
+		k, length := b.pulses, len(b.list)
+		b.mu.Unlock()
+		pulses = append(pulses, pulse{at: env.Now(), item: item})
+		// Announce first: once the event is set, the consumer may already
+		// be reporting what it saw.
+		env.Log("producer", demos.Send, fmt.Sprintf("appends %d (list: %d), pulse #%d: set, clear", item, length, k),
+			"item", item, "pulse", k, "len", length)
+		ev.Set()
+		ev.Clear() // at once: only a goroutine already inside Wait is woken
+	}
+	if ctx.Err() == nil {
+		env.Log("producer", demos.Done, fmt.Sprintf("appended %d items; no more pulses will come", n))
+	}
+	stopWaiting()
+	wg.Wait()
+	if ctx.Err() != nil {
+		return demos.Result{}, context.Cause(ctx)
+	}
+	for _, k := range c.caught {
+		pulses[k-1].caught = true
+	}
+	return conclude(env, b, c, pulses), nil
+}
+
+// consumer is the waiting side; its fields are read after it has ended.
+type consumer struct {
+	caught   []int // the pulse numbers that woke it
+	consumed int
+}
+
+func (c *consumer) run(ctx, waitCtx context.Context, env *demos.Env, b *board, ev *isync.Event, work float64) {
+	seen := 0 // the last pulse it knows about
+	for waitCtx.Err() == nil {
+		b.mu.Lock()
+		length := len(b.list)
+		b.mu.Unlock()
+		env.Log("consumer", demos.Wait, fmt.Sprintf("waits for the event (list: %d)", length), "len", length)
+		if err := ev.Wait(waitCtx); err != nil {
+			break
+		}
+		b.mu.Lock()
+		k := b.pulses
+		if k == seen {
+			// Back in Wait so fast that the pulse it already handled had
+			// not been cleared yet (only at extreme --speed): not a new one.
+			b.mu.Unlock()
+			continue
+		}
+		item := b.list[len(b.list)-1] // pop() takes the newest, like Python's list.pop()
+		b.list = b.list[:len(b.list)-1]
+		length = len(b.list)
+		b.mu.Unlock()
+		msg := fmt.Sprintf("woken by pulse #%d", k)
+		if missed := k - seen - 1; missed > 0 {
+			msg += fmt.Sprintf("; missed %d pulse(s) while busy", missed)
+		}
+		env.Log("consumer", demos.Wake, msg, "pulse", k)
+		c.caught = append(c.caught, k)
+		seen = k
+		c.consumed++
+		env.Log("consumer", demos.Recv, fmt.Sprintf("pops %d (list: %d), works on it", item, length), "item", item, "len", length)
+		if env.Sleep(ctx, work) != nil {
+			return
+		}
+	}
+	b.mu.Lock()
+	left := len(b.list)
+	b.mu.Unlock()
+	env.Log("consumer", demos.Done, fmt.Sprintf("stops: the producer is finished, %d item(s) were never popped", left))
+}
+
+func conclude(env *demos.Env, b *board, c *consumer, pulses []pulse) demos.Result {
+	missed := 0
+	tb := demos.Table{Title: "pulses", Header: []string{"pulse", "at", "item", "consumer"}}
+	for i, p := range pulses {
+		seen := "woken"
+		if !p.caught {
+			missed++
+			seen = "missed: not waiting"
+		}
+		tb.Rows = append(tb.Rows, []string{fmt.Sprintf("#%d", i+1), "+" + ui.Dur(p.at), fmt.Sprint(p.item), seen})
+	}
+	left := len(b.list) // the consumer has ended: nobody else touches the list
+	res := demos.Result{
+		Metrics: map[string]any{"items": env.Int("items"), "produced": len(pulses), "consumed": c.consumed, "pulses": len(pulses),
+			"caught_pulses": len(c.caught), "missed_pulses": missed, "left_over": left},
+		Tables: []demos.Table{tb},
+	}
+	res.Verdict = fmt.Sprintf("%d pulses: the consumer was woken by %d and missed %d; %d items consumed, %d left in the list",
+		len(pulses), len(c.caught), missed, c.consumed, left)
+	switch {
+	case len(pulses) != c.consumed+left || len(c.caught) != c.consumed || !slices.IsSorted(c.caught):
+		res.Verdict += " — the counts do not add up: that is a bug, please report it"
+	case missed == 0:
+		res.Verdict += ": the consumer was back in Wait before every pulse this run, so none was lost"
+		res.Hint = "--work 3: a consumer busy for longer than the 2 story-seconds between pulses misses some"
+		if env.Int("work") > 2 {
+			res.Hint = "a lower --speed: at this speed the machine could not keep the pulses on schedule"
+		}
+	default:
+		res.Observed = true
+		res.Verdict += ": a set-then-clear pulse only wakes a goroutine already waiting; the consumer was busy at the missed ones, and nothing remembered them"
+	}
+	return res
+}

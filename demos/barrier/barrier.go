@@ -5,6 +5,8 @@ import (
 	"context"
 	"embed"
 	"fmt"
+	"os"
+	"strconv"
 	"sync"
 	"time"
 
@@ -13,15 +15,22 @@ import (
 	"github.com/pardemo/pardemo/internal/ui"
 )
 
-//go:embed barrier.go
+//go:embed barrier.go processes.go
 var source embed.FS
 
 //go:embed lesson.md
 var lesson string
 
 // skewBound is the largest gap between the barrier workers' stamps that
-// still counts as "together" (they are usually microseconds apart).
-const skewBound = 5 * time.Millisecond
+// still counts as "together". Goroutines are usually a few microseconds
+// apart. Processes are released by two pipe writes and two process
+// wake-ups: usually tens of microseconds apart, but a busy machine can
+// delay one wake-up by milliseconds, hence a wider bound (lesson.md gives
+// the measured spread).
+const (
+	skewBound        = 5 * time.Millisecond
+	processSkewBound = 10 * time.Millisecond
+)
 
 // New returns the scenario.
 func New() demos.Demo {
@@ -31,11 +40,13 @@ func New() demos.Demo {
 		Python: "threading.Barrier", Go: "isync.Barrier (sync.WaitGroup waits for the end, not a meeting point)",
 		Params: []demos.Param{
 			demos.Bool("no-barrier", "let the two barrier workers skip the barrier, for contrast"),
+			demos.Bool("processes", "run the four workers as child processes, as the cookbook's multiprocessing version does"),
 		},
-		Metrics: []string{"barrier_skew_ms", "barrier_after_free", "first_waited_ms", "stamps_ms"},
-		Explain: lesson,
-		Source:  source,
-		Run:     run,
+		Metrics:  []string{"barrier_skew_ms", "barrier_after_free", "first_waited_ms", "stamps_ms", "processes", "pids"},
+		Explain:  lesson,
+		Source:   source,
+		Run:      run,
+		Children: map[string]demos.ChildRole{workerRole: processWorker},
 	}
 }
 
@@ -45,6 +56,7 @@ type worker struct {
 	delay   float64       // story seconds of work before the barrier
 	arrived time.Duration // reached the barrier (or the stamp, for free workers)
 	stamp   time.Duration
+	pid     int // the process it ran in
 }
 
 func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
@@ -64,6 +76,19 @@ func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
 		{name: "free-1", delay: 0.4 * env.Rand.Float64()},
 		{name: "free-2", delay: 0.4 * env.Rand.Float64()},
 	}
+	processes := env.Bool("processes")
+	play := runGoroutines
+	if processes {
+		play = runProcesses // processes.go
+	}
+	if err := play(ctx, env, ws, useBarrier); err != nil {
+		return demos.Result{}, err
+	}
+	return conclude(ws, useBarrier, processes), nil
+}
+
+// runGoroutines plays the scenario with each worker in its own goroutine.
+func runGoroutines(ctx context.Context, env *demos.Env, ws []*worker, useBarrier bool) error {
 	b := isync.NewBarrier(2)
 	var printLock sync.Mutex // the cookbook serialises printing with a lock
 	if useBarrier {
@@ -75,6 +100,7 @@ func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
 	errs := make(chan error, len(ws))
 	var wg sync.WaitGroup
 	for _, w := range ws {
+		w.pid = os.Getpid() // goroutines all live in this one process
 		wg.Go(func() {
 			env.Logf(w.name, demos.Start, "works for %.2f story-seconds", w.delay)
 			if err := env.Sleep(ctx, w.delay); err != nil {
@@ -98,14 +124,14 @@ func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
 	wg.Wait()
 	close(errs)
 	if err := <-errs; err != nil {
-		return demos.Result{}, context.Cause(ctx)
+		return context.Cause(ctx)
 	}
-	return conclude(ws, useBarrier), nil
+	return nil
 }
 
 func stampText(d time.Duration) string { return fmt.Sprintf("+%.6fs", d.Seconds()) }
 
-func conclude(ws []*worker, useBarrier bool) demos.Result {
+func conclude(ws []*worker, useBarrier, processes bool) demos.Result {
 	b1, b2 := ws[0], ws[1]
 	skew := b1.stamp - b2.stamp
 	if skew < 0 {
@@ -116,39 +142,47 @@ func conclude(ws []*worker, useBarrier bool) demos.Result {
 		first, last = b2, b1
 	}
 	firstWaited := first.stamp - first.arrived
+	bound, who := skewBound, "barrier workers"
+	if processes {
+		bound, who = processSkewBound, "barrier processes"
+	}
 	afterFree := true
-	stamps := map[string]any{}
-	tb := demos.Table{Title: "workers", Header: []string{"worker", "work (story s)", "done working", "stamped"}}
+	stamps, pids := map[string]any{}, map[string]any{}
+	tb := demos.Table{Title: "workers", Header: []string{"worker", "pid", "work (story s)", "done working", "stamped"}}
 	for _, w := range ws {
 		stamps[w.name] = ui.Ms(w.stamp)
+		pids[w.name] = w.pid
 		if !w.meets && (w.stamp >= b1.stamp || w.stamp >= b2.stamp) {
 			afterFree = false
 		}
-		tb.Rows = append(tb.Rows, []string{w.name, fmt.Sprintf("%.2f", w.delay), stampText(w.arrived), stampText(w.stamp)})
+		tb.Rows = append(tb.Rows, []string{w.name, strconv.Itoa(w.pid), fmt.Sprintf("%.2f", w.delay), stampText(w.arrived), stampText(w.stamp)})
 	}
 	res := demos.Result{
 		Metrics: map[string]any{"barrier_skew_ms": ui.Ms(skew), "barrier_after_free": afterFree,
-			"first_waited_ms": ui.Ms(firstWaited), "stamps_ms": stamps},
+			"first_waited_ms": ui.Ms(firstWaited), "stamps_ms": stamps, "processes": processes, "pids": pids},
 		Tables: []demos.Table{tb},
 		Timing: []demos.Timing{{Label: "skew between barrier workers", D: skew}, {Label: first.name + " waited at the barrier", D: firstWaited}},
 	}
 	switch {
 	case !useBarrier:
-		res.Observed = skew > skewBound
+		res.Observed = skew > bound
 		res.Verdict = fmt.Sprintf("without the barrier, barrier-1 and barrier-2 stamped %s apart, each when its own work ended", ui.Dur(skew))
 		if !res.Observed {
 			res.Verdict += " (their random work happened to take about as long)"
 			res.Hint = "another --seed"
+			if processes {
+				res.Hint = "a lower --speed: at high speed their work differs by less than a process's wake-up can lag"
+			}
 		}
-	case skew <= skewBound && afterFree:
+	case skew <= bound && afterFree:
 		res.Observed = true
-		res.Verdict = fmt.Sprintf("barrier workers stamped %s apart, after both free workers: %s waited %s for %s, then both left together",
-			ui.Dur(skew), first.name, ui.Dur(firstWaited), last.name)
+		res.Verdict = fmt.Sprintf("%s stamped %s apart, after both free workers: %s waited %s for %s, then both left together",
+			who, ui.Dur(skew), first.name, ui.Dur(firstWaited), last.name)
 	case !afterFree:
-		res.Verdict = fmt.Sprintf("barrier workers stamped %s apart, but a free worker stamped after them", ui.Dur(skew))
+		res.Verdict = fmt.Sprintf("%s stamped %s apart, but a free worker stamped after them", who, ui.Dur(skew))
 		res.Hint = "the machine may be overloaded; run it again"
 	default:
-		res.Verdict = fmt.Sprintf("barrier workers stamped %s apart: released together, but the machine was too busy to run them at once", ui.Dur(skew))
+		res.Verdict = fmt.Sprintf("%s stamped %s apart: released together, but the machine was too busy to run them at once", who, ui.Dur(skew))
 		res.Hint = "run it again on a less busy machine"
 	}
 	return res

@@ -1,16 +1,22 @@
 package barrier_test
 
 import (
+	"os"
+	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"testing/synctest"
 
-	"go.uber.org/goleak"
-
 	"github.com/pardemo/pardemo/demos/barrier"
 	"github.com/pardemo/pardemo/demos/internal/demotest"
+	"github.com/pardemo/pardemo/internal/proc"
+	"github.com/pardemo/pardemo/internal/ui"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+// The test binary doubles as the worker processes of --processes (see
+// demotest.Main), which also checks for leaked goroutines.
+func TestMain(m *testing.M) { demotest.Main(m, barrier.New()) }
 
 // In fake time the barrier releases both workers at the same instant: the
 // skew is exactly zero and both stamp after the free workers.
@@ -67,4 +73,114 @@ func TestBarrierRealTime(t *testing.T) {
 	if _, ok := res.Metrics["barrier_skew_ms"].(float64); !ok {
 		t.Fatalf("no skew measured: %v", res.Metrics)
 	}
+}
+
+// Goroutines share one process: every worker reports the test's own pid.
+func TestGoroutinesShareOneProcess(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		res, _ := demotest.MustRun(t, barrier.New(), 1)
+		if res.Metrics["processes"] != false {
+			t.Errorf("processes = %v, want false", res.Metrics["processes"])
+		}
+		for name, pid := range res.Metrics["pids"].(map[string]any) {
+			if pid != os.Getpid() {
+				t.Errorf("%s ran in pid %v, want ours (%d)", name, pid, os.Getpid())
+			}
+		}
+	})
+}
+
+// With --processes the four workers are real child processes and the
+// parent coordinates the barrier. Real time, so the test checks what
+// follows from the protocol: each barrier process announced its arrival
+// before either was let go, four distinct pids that are not ours, and no
+// child left behind. The free workers' lead (at least 0.6 story-seconds,
+// 60 ms here) is checked from the order of events too.
+func TestBarrierProcesses(t *testing.T) {
+	if err := proc.Supported(); err != nil {
+		t.Skip(err)
+	}
+	res, c := demotest.MustRun(t, barrier.New(), 10, "processes")
+	if res.Metrics["processes"] != true {
+		t.Errorf("processes = %v, want true", res.Metrics["processes"])
+	}
+	if _, ok := res.Metrics["barrier_skew_ms"].(float64); !ok {
+		t.Errorf("no skew measured: %v", res.Metrics)
+	}
+	pids := checkPids(t, c, res.Metrics["pids"].(map[string]any))
+	barrierStamps := []int{index(c, "barrier-1", "stamp"), index(c, "barrier-2", "stamp")}
+	for _, name := range []string{"barrier-1", "barrier-2"} {
+		a := index(c, name, "reaches the barrier")
+		for _, s := range barrierStamps {
+			if a < 0 || s < a {
+				t.Errorf("a barrier process stamped (event %d) before %s reached the barrier (event %d)", s, name, a)
+			}
+		}
+	}
+	for _, name := range []string{"free-1", "free-2"} {
+		f := index(c, name, "stamp")
+		for _, s := range barrierStamps {
+			if f < 0 || s < f {
+				t.Errorf("a barrier process stamped (event %d) before %s (event %d)", s, name, f)
+			}
+		}
+	}
+	for name, pid := range pids {
+		if !gone(pid) {
+			t.Errorf("%s (pid %d) still exists after the run", name, pid)
+		}
+	}
+}
+
+// --processes --no-barrier: nobody waits, and every process stamps when
+// its own work ends.
+func TestProcessesNoBarrier(t *testing.T) {
+	if err := proc.Supported(); err != nil {
+		t.Skip(err)
+	}
+	res, c := demotest.MustRun(t, barrier.New(), 10, "processes", "no-barrier")
+	checkPids(t, c, res.Metrics["pids"].(map[string]any))
+	for _, name := range []string{"barrier-1", "barrier-2"} {
+		if index(c, name, "reaches the barrier") >= 0 {
+			t.Errorf("%s waited at a barrier that was switched off", name)
+		}
+		if index(c, name, "stamp") < 0 {
+			t.Errorf("%s never stamped", name)
+		}
+	}
+}
+
+// checkPids checks that the four workers ran in four distinct processes,
+// none of them this one, and that every event of a worker came from its
+// own pid. It returns the pids by worker.
+func checkPids(t *testing.T, c *ui.Capture, m map[string]any) map[string]int {
+	t.Helper()
+	pids := map[string]int{}
+	seen := map[int]bool{}
+	for _, name := range []string{"barrier-1", "barrier-2", "free-1", "free-2"} {
+		pid, _ := m[name].(int)
+		if pid <= 0 || pid == os.Getpid() || seen[pid] {
+			t.Errorf("%s: pid %v (we are %d, others %v)", name, m[name], os.Getpid(), pids)
+		}
+		seen[pid], pids[name] = true, pid
+	}
+	for i, e := range c.Events {
+		name, _, ok := strings.Cut(e.Actor, " [pid ")
+		if !ok {
+			continue
+		}
+		if want := name + " [pid " + strconv.Itoa(pids[name]) + "]"; e.Actor != want || e.Attrs["pid"] != pids[name] {
+			t.Errorf("event %d from %q (pid attribute %v), want %q", i, e.Actor, e.Attrs["pid"], want)
+		}
+	}
+	return pids
+}
+
+// index is demotest.Index for a worker that may be a process, whose actor
+// is "name [pid N]".
+func index(c *ui.Capture, name, part string) int {
+	return slices.IndexFunc(c.Events, func(e ui.Event) bool {
+		actor, _, _ := strings.Cut(e.Actor, " [pid ")
+		return actor == name && strings.Contains(e.Msg, part)
+	})
 }

@@ -49,9 +49,21 @@ type procResult struct {
 // runPardemo runs the real binary to completion.
 func runPardemo(t *testing.T, stdout *os.File, args ...string) procResult {
 	t.Helper()
+	return runPardemoWith(t, stdout, nil, args...)
+}
+
+// runPardemoEnv runs the real binary to completion with extra environment.
+func runPardemoEnv(t *testing.T, env []string, args ...string) procResult {
+	t.Helper()
+	return runPardemoWith(t, nil, env, args...)
+}
+
+func runPardemoWith(t *testing.T, stdout *os.File, env []string, args ...string) procResult {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	c := pardemoCmd(t, ctx, args...)
+	c.Env = append(c.Env, env...)
 	var out, errb bytes.Buffer
 	c.Stdout, c.Stderr = &out, &errb
 	if stdout != nil {
@@ -256,6 +268,7 @@ func TestListJSONMatchesRegistry(t *testing.T) {
 	}
 	type param struct {
 		Name    string   `json:"name"`
+		Type    string   `json:"type"`
 		Usage   string   `json:"usage"`
 		Default string   `json:"default"`
 		Min     *int64   `json:"min"`
@@ -289,8 +302,10 @@ func TestListJSONMatchesRegistry(t *testing.T) {
 		w := demoLine{Type: "demo", Name: d.Name, ID: d.ID, Chapter: d.Chapter, ChapterTitle: demos.ChapterTitle(d.Chapter),
 			Lesson: d.Title, Python: d.Python, Go: d.Go, Params: []param{}, Metrics: d.Metrics}
 		for _, p := range d.Params {
-			wp := param{Name: p.Name, Usage: p.Usage, Default: p.Default, Choices: p.Choices}
-			if p.Kind == demos.IntKind {
+			kind := map[demos.ParamKind]string{demos.IntKind: "int", demos.BoolKind: "bool", demos.ChoiceKind: "string",
+				demos.Int64ListKind: "numbers", demos.PathKind: "path"}[p.Kind]
+			wp := param{Name: p.Name, Type: kind, Usage: p.Usage, Default: p.Default, Choices: p.Choices}
+			if p.Kind == demos.IntKind || p.Kind == demos.Int64ListKind {
 				wp.Min, wp.Max = &p.Min, &p.Max
 			}
 			w.Params = append(w.Params, wp)
@@ -414,4 +429,11 @@ func TestEveryDemoFolderRegistered(t *testing.T) {
 func lastLine(s string) string {
 	s = strings.TrimSuffix(s, "\n")
 	return s[strings.LastIndexByte(s, '\n')+1:]
+}
+
+// Child roles are global to the binary: no two scenarios may claim one.
+func TestChildRolesUnique(t *testing.T) {
+	if _, err := demos.Roles(cmd.Registry()...); err != nil {
+		t.Fatal(err)
+	}
 }

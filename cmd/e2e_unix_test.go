@@ -30,72 +30,15 @@ func TestInterrupt(t *testing.T) {
 				args = append([]string{"--json"}, args...)
 				isEvent = func(l string) bool { return strings.HasPrefix(l, `{"type":"event",`) }
 			}
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			defer cancel()
-			c := pardemoCmd(t, ctx, args...)
-			var stderr strings.Builder
-			c.Stderr = &stderr
-			stdout, err := c.StdoutPipe()
-			if err != nil {
-				t.Fatal(err)
+			r := interrupt(t, nil, isEvent, args...)
+			if r.took > 5*time.Second {
+				t.Errorf("pardemo took %s to exit after SIGINT, want under 5s (the grace period is 1s)", r.took)
 			}
-			if err := c.Start(); err != nil {
-				t.Fatal(err)
+			lines, stderr := r.lines, r.stderr
+			if r.code != cmd.ExitInterrupted {
+				t.Fatalf("exit code %d, want %d; stderr:\n%s", r.code, cmd.ExitInterrupted, stderr)
 			}
-
-			// Read stdout in the background; report the first event, keep
-			// every line for the checks after exit.
-			firstEvent := make(chan struct{})
-			linesDone := make(chan []string, 1)
-			go func() {
-				var lines []string
-				sc := bufio.NewScanner(stdout)
-				sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
-				signalled := false
-				for sc.Scan() {
-					lines = append(lines, sc.Text())
-					if !signalled && isEvent(sc.Text()) {
-						signalled = true
-						close(firstEvent)
-					}
-				}
-				linesDone <- lines
-			}()
-
-			select {
-			case <-firstEvent:
-			case <-time.After(10 * time.Second):
-				_ = c.Process.Kill()
-				<-linesDone
-				_ = c.Wait()
-				t.Fatal("no event line within 10s")
-			}
-			if err := c.Process.Signal(syscall.SIGINT); err != nil {
-				t.Fatal(err)
-			}
-			sent := time.Now()
-
-			var lines []string
-			select {
-			case lines = <-linesDone:
-			case <-time.After(5 * time.Second):
-				_ = c.Process.Kill()
-				<-linesDone
-				_ = c.Wait()
-				t.Fatal("pardemo did not end within 5s of SIGINT (its grace period is 1s)")
-			}
-			err = c.Wait()
-			if d := time.Since(sent); d > 5*time.Second {
-				t.Errorf("pardemo took %s to exit after SIGINT, want under 5s (the grace period is 1s)", d)
-			}
-			var ee *exec.ExitError
-			if err != nil && !errors.As(err, &ee) {
-				t.Fatal(err)
-			}
-			if code := c.ProcessState.ExitCode(); code != cmd.ExitInterrupted {
-				t.Fatalf("exit code %d, want %d; stderr:\n%s", code, cmd.ExitInterrupted, stderr.String())
-			}
-			if got := stderr.String(); got != "pardemo: interrupted\n" {
+			if got := stderr; got != "pardemo: interrupted\n" {
 				t.Errorf("stderr %q, want %q", got, "pardemo: interrupted\n")
 			}
 			if mode == "json" {
@@ -119,4 +62,77 @@ func TestInterrupt(t *testing.T) {
 			}
 		})
 	}
+}
+
+type interrupted struct {
+	lines  []string // stdout
+	stderr string
+	code   int
+	took   time.Duration // from SIGINT to exit
+}
+
+// interrupt starts the real binary with args and extra environment, waits
+// for a stdout line that ready accepts, sends SIGINT and waits for the exit.
+func interrupt(t *testing.T, env []string, ready func(string) bool, args ...string) interrupted {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	c := pardemoCmd(t, ctx, args...)
+	c.Env = append(c.Env, env...)
+	var stderr strings.Builder
+	c.Stderr = &stderr
+	stdout, err := c.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Read stdout in the background; report the first ready line, keep
+	// every line for the checks after exit.
+	readyc := make(chan struct{})
+	linesDone := make(chan []string, 1)
+	go func() {
+		var lines []string
+		sc := bufio.NewScanner(stdout)
+		sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
+		signalled := false
+		for sc.Scan() {
+			lines = append(lines, sc.Text())
+			if !signalled && ready(sc.Text()) {
+				signalled = true
+				close(readyc)
+			}
+		}
+		linesDone <- lines
+	}()
+	select {
+	case <-readyc:
+	case <-time.After(10 * time.Second):
+		_ = c.Process.Kill()
+		lines := <-linesDone
+		_ = c.Wait()
+		t.Fatalf("pardemo %q: no ready line within 10s; got:\n%s", args, strings.Join(lines, "\n"))
+	}
+	if err := c.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	sent := time.Now()
+	var r interrupted
+	select {
+	case r.lines = <-linesDone:
+	case <-time.After(5 * time.Second):
+		_ = c.Process.Kill()
+		<-linesDone
+		_ = c.Wait()
+		t.Fatalf("pardemo %q did not end within 5s of SIGINT (its grace period is 1s)", args)
+	}
+	err = c.Wait()
+	r.took = time.Since(sent)
+	var ee *exec.ExitError
+	if err != nil && !errors.As(err, &ee) {
+		t.Fatal(err)
+	}
+	r.code, r.stderr = c.ProcessState.ExitCode(), stderr.String()
+	return r
 }

@@ -1,0 +1,165 @@
+// Package modes compares one job done several ways — sequentially, on a
+// pool of goroutines, on a pool of processes — for the pool scenarios. It
+// turns measured times into the numbers that matter: speedup over the
+// sequential run and parallel efficiency (speedup per worker).
+package modes
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/pardemo/pardemo/demos"
+	"github.com/pardemo/pardemo/internal/ui"
+)
+
+// The ways a pool scenario can do its job.
+const (
+	Sequential = "sequential"
+	Goroutines = "goroutines"
+	Processes  = "processes"
+)
+
+// All is every mode, in the order a scenario runs them.
+var All = []string{Sequential, Goroutines, Processes}
+
+// Knob is the --mode knob every pool scenario offers.
+func Knob() demos.Param {
+	return demos.Choice("mode", "which ways to do the job", "all", "all", Sequential, Goroutines, Processes)
+}
+
+// Selected is the modes --mode asks for, in running order.
+func Selected(choice string) []string {
+	if choice == "all" || choice == "" {
+		return All
+	}
+	return []string{choice}
+}
+
+// RoundsNote says how each mode is timed, for the scenario's opening notes.
+func RoundsNote(rounds int) string {
+	if rounds == 1 {
+		return "each mode is timed once"
+	}
+	return fmt.Sprintf("each mode is timed over %d rounds and its fastest round counts", rounds)
+}
+
+// Run is one mode's measurement.
+type Run struct {
+	Mode    string
+	Workers int
+	// Startup is the time to get the workers going (starting processes),
+	// paid once; zero where it is too small to matter.
+	Startup time.Duration
+	// Rounds are the times the job itself took, from handing out the
+	// first task to the last result, once per round.
+	Rounds []time.Duration
+}
+
+// Compute is the fastest round: the one least disturbed by whatever else
+// the machine was doing.
+func (r Run) Compute() time.Duration {
+	if len(r.Rounds) == 0 {
+		return 0
+	}
+	return slices.Min(r.Rounds)
+}
+
+// Wall is what the mode cost for one job: its start-up plus its fastest
+// round.
+func (r Run) Wall() time.Duration { return r.Startup + r.Compute() }
+
+// Report is the runs of one scenario run, in the order they ran.
+type Report []Run
+
+// Find returns the run of mode.
+func (rep Report) Find(mode string) (Run, bool) {
+	for _, r := range rep {
+		if r.Mode == mode {
+			return r, true
+		}
+	}
+	return Run{}, false
+}
+
+// Speedup is how many times faster than the sequential run r was, wall
+// time against wall time (start-up included). ok is false without a
+// sequential run to compare with.
+func (rep Report) Speedup(r Run) (speedup float64, ok bool) {
+	seq, ok := rep.Find(Sequential)
+	if !ok || r.Wall() <= 0 {
+		return 0, false
+	}
+	return float64(seq.Wall()) / float64(r.Wall()), true
+}
+
+// Efficiency is the speedup per worker: 1 means every worker was busy
+// with useful work all the time; 0.5 on two workers means no gain at all.
+func (rep Report) Efficiency(r Run) (float64, bool) {
+	s, ok := rep.Speedup(r)
+	if !ok || r.Workers < 1 {
+		return 0, false
+	}
+	return s / float64(r.Workers), true
+}
+
+// Metrics is the modes object of a result: for each mode that ran,
+// workers, wall_ms, startup_ms, compute_ms, rounds_ms (every round) and,
+// when there was a sequential run to compare with, speedup and efficiency.
+func (rep Report) Metrics() map[string]any {
+	out := map[string]any{}
+	for _, r := range rep {
+		m := map[string]any{"workers": r.Workers, "wall_ms": ui.Ms(r.Wall()),
+			"startup_ms": ui.Ms(r.Startup), "compute_ms": ui.Ms(r.Compute()), "rounds_ms": roundsMs(r.Rounds)}
+		if s, ok := rep.Speedup(r); ok {
+			m["speedup"] = round(s)
+		}
+		if e, ok := rep.Efficiency(r); ok {
+			m["efficiency"] = round(e)
+		}
+		out[r.Mode] = m
+	}
+	return out
+}
+
+func roundsMs(ds []time.Duration) []float64 {
+	out := make([]float64, len(ds))
+	for i, d := range ds {
+		out[i] = ui.Ms(d)
+	}
+	return out
+}
+
+func round(f float64) float64 { return float64(int64(f*1000+0.5)) / 1000 }
+
+// Table is the modes side by side, for the text view.
+func (rep Report) Table() demos.Table {
+	tb := demos.Table{Title: "modes", Header: []string{"mode", "workers", "start-up", "compute", "wall", "speedup", "efficiency"}}
+	for _, r := range rep {
+		speedup, efficiency := "—", "—"
+		if s, ok := rep.Speedup(r); ok {
+			speedup = ui.Float(s) + "×"
+		}
+		if e, ok := rep.Efficiency(r); ok {
+			efficiency = fmt.Sprintf("%.0f%%", 100*e)
+		}
+		startup := "—"
+		if r.Startup > 0 {
+			startup = ui.Dur(r.Startup)
+		}
+		tb.Rows = append(tb.Rows, []string{r.Mode, fmt.Sprint(r.Workers), startup, ui.Dur(r.Compute()), ui.Dur(r.Wall()), speedup, efficiency})
+	}
+	return tb
+}
+
+// Timing is one timing line per mode.
+func (rep Report) Timing() []demos.Timing {
+	var out []demos.Timing
+	for _, r := range rep {
+		out = append(out, demos.Timing{Label: r.Mode, D: r.Wall()})
+		if r.Startup > 0 {
+			out = append(out, demos.Timing{Label: "  of which start-up", D: r.Startup})
+		}
+	}
+	return out
+}

@@ -1,0 +1,411 @@
+// Package poolsum is scenario F2: summing 1..n split into contiguous
+// slices, one worker each — goroutines or child processes — then merging
+// the partial sums and checking them against n(n+1)/2.
+package poolsum
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/pardemo/pardemo/demos"
+	"github.com/pardemo/pardemo/demos/internal/modes"
+	"github.com/pardemo/pardemo/internal/proc"
+	"github.com/pardemo/pardemo/internal/ui"
+)
+
+//go:embed poolsum.go
+var source embed.FS
+
+//go:embed lesson.md
+var lesson string
+
+// maxN keeps n(n+1)/2 inside an int64: 4,000,000,000 × 4,000,000,001 / 2
+// is 8.0e18, just under the largest int64 (9.2e18).
+const maxN = 4_000_000_000
+
+// maxAdds bounds --n × --rounds: a few seconds of adding per mode.
+const maxAdds = 12_000_000_000
+
+// chunk is how many numbers a worker adds between two checks that it
+// should keep going: a few milliseconds of work.
+const chunk = 1 << 22
+
+const roleSummer = "pool/sum-worker"
+
+// New returns the scenario.
+func New() demos.Demo {
+	return demos.Demo{
+		Name: "pool sum", ID: "F2", Chapter: 6,
+		Title:  "Split a big sum into slices, one worker each, and merge the parts",
+		Python: "multiprocessing.Process + Queue (one process per slice)",
+		Go:     "one goroutine per slice (errgroup), or one child process per slice returning its part over a pipe",
+		Params: []demos.Param{
+			demos.Int("n", "add up 1..n", 100_000_000, 1, maxN),
+			demos.Int("workers", "slices, one worker (goroutine or process) each", 8, 1, 64),
+			modes.Knob(),
+			demos.Int("rounds", "time each mode this many times and keep its fastest round", 3, 1, 20),
+		},
+		Metrics: []string{"n", "workers", "rounds", "sum", "expected", "modes"},
+		Check:   check,
+		Explain: lesson,
+		Source:  source,
+		Run:     run,
+		Children: map[string]demos.ChildRole{
+			roleSummer: summer,
+		},
+	}
+}
+
+func check(v *demos.Values) error {
+	n, w := v.Int("n"), v.Int("workers")
+	if w > n {
+		return fmt.Errorf("--workers %d is more than --n %d: every worker needs at least one number", w, n)
+	}
+	if adds := int64(n) * int64(v.Int("rounds")); adds > maxAdds {
+		return fmt.Errorf("--n × --rounds is %s additions per mode; the limit is %s", ui.Int(adds), ui.Int(maxAdds))
+	}
+	return nil
+}
+
+// span is one worker's slice: lo..hi, both included.
+type span struct {
+	Lo int64 `json:"lo"`
+	Hi int64 `json:"hi"`
+}
+
+func (s span) String() string { return ui.Int(s.Lo) + ".." + ui.Int(s.Hi) }
+
+// split cuts 1..n into parts contiguous slices whose sizes differ by at
+// most one. Only the bounds exist: the numbers are never stored.
+func split(n int64, parts int) []span {
+	out := make([]span, parts)
+	size, extra := n/int64(parts), n%int64(parts)
+	lo := int64(1)
+	for i := range out {
+		hi := lo + size - 1
+		if int64(i) < extra {
+			hi++
+		}
+		out[i] = span{lo, hi}
+		lo = hi + 1
+	}
+	return out
+}
+
+// Sum adds lo..hi (both included) one number at a time: the work the cookbook gives every
+// worker. The compiler does not turn the loop into a formula; the formula
+// is only used to check the answer. Every chunk it calls more (when not
+// nil) and gives up, ok false, if more says so.
+func Sum(lo, hi int64, more func() bool) (sum int64, ok bool) {
+	for c := lo; c <= hi; c += chunk {
+		if c > lo && more != nil && !more() {
+			return 0, false
+		}
+		end := min(hi, c+chunk-1)
+		for i := c; i <= end; i++ {
+			sum += i
+		}
+	}
+	return sum, true
+}
+
+// Formula is n(n+1)/2, the sum of 1..n. n(n+1) itself overflows an int64
+// for n above about 3 billion even when the sum fits, so the even one of n
+// and n+1 is halved before multiplying.
+func Formula(n int64) int64 {
+	if n%2 == 0 {
+		return n / 2 * (n + 1)
+	}
+	return (n + 1) / 2 * n
+}
+
+// job is one run's work.
+type job struct {
+	env     *demos.Env
+	n       int64
+	workers int
+	rounds  int
+}
+
+// outcome is one mode's merged sum and timing.
+type outcome struct {
+	sum   int64
+	run   modes.Run
+	spawn []time.Duration // processes only: time to start them, per round
+}
+
+func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
+	j := job{env: env, n: int64(env.Int("n")), workers: env.Int("workers"), rounds: env.Int("rounds")}
+	expected := Formula(j.n)
+	env.Logf("main", demos.Note, "adding 1..%s in %d contiguous slice(s); the answer must be n(n+1)/2 = %s",
+		ui.Int(j.n), j.workers, ui.Int(expected))
+	env.Logf("main", demos.Note, "this machine has %d CPU(s); %s", runtime.NumCPU(), modes.RoundsNote(j.rounds))
+
+	var (
+		rep  modes.Report
+		outs = map[string]outcome{}
+	)
+	for _, m := range modes.Selected(env.String("mode")) {
+		var (
+			o   outcome
+			err error
+		)
+		switch m {
+		case modes.Sequential:
+			env.Phase("sequential: one loop adds every number")
+			o, err = j.sequential(ctx)
+		case modes.Goroutines:
+			env.Phase(fmt.Sprintf("goroutines: %d slices, one goroutine each", j.workers))
+			o, err = j.goroutines(ctx)
+		case modes.Processes:
+			if perr := proc.Supported(); perr != nil && env.String("mode") == "all" {
+				env.Logf("main", demos.Warn, "skipping the processes: %v", perr)
+				continue
+			}
+			env.Phase(fmt.Sprintf("processes: %d slices, one child process each, started afresh every round", j.workers))
+			o, err = j.processes(ctx)
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				return demos.Result{}, context.Cause(ctx)
+			}
+			return demos.Result{}, err
+		}
+		kind := demos.Done
+		if o.sum != expected {
+			kind = demos.Warn
+		}
+		env.Log("main", kind, fmt.Sprintf("%s: the sum is %s, n(n+1)/2 is %s", m, ui.Int(o.sum), ui.Int(expected)), "mode", m, "sum", o.sum)
+		rep = append(rep, o.run)
+		outs[m] = o
+	}
+	return conclude(j, expected, rep, outs), nil
+}
+
+// timeRounds does one round of a mode j.rounds times and keeps every
+// round's time; all rounds must agree. Only the first round reports its
+// slices.
+func (j job) timeRounds(ctx context.Context, mode string, round func(ctx context.Context, report bool) (int64, error)) (int64, []time.Duration, error) {
+	var first int64
+	var times []time.Duration
+	for r := range j.rounds {
+		begin := j.env.Now()
+		sum, err := round(ctx, r == 0)
+		if err != nil {
+			return 0, nil, err
+		}
+		times = append(times, j.env.Now()-begin)
+		if r == 0 {
+			first = sum
+		} else if sum != first {
+			return 0, nil, fmt.Errorf("%s: round %d summed to %s, round 1 to %s", mode, r+1, ui.Int(sum), ui.Int(first))
+		}
+	}
+	if j.rounds > 1 {
+		texts := make([]string, len(times))
+		for i, d := range times {
+			texts[i] = ui.Dur(d)
+		}
+		j.env.Logf("main", demos.Step, "%s: fastest of %d rounds %s (%s)", mode, j.rounds, ui.Dur(slices.Min(times)), strings.Join(texts, ", "))
+	}
+	return first, times, nil
+}
+
+// keepGoing tells the watchdog the sum is progressing and stops it when
+// ctx ends.
+func keepGoing(ctx context.Context, env *demos.Env) func() bool {
+	return func() bool {
+		env.Beat()
+		return ctx.Err() == nil
+	}
+}
+
+func (j job) sequential(ctx context.Context) (outcome, error) {
+	sum, times, err := j.timeRounds(ctx, modes.Sequential, func(ctx context.Context, report bool) (int64, error) {
+		all := span{1, j.n}
+		sum, ok := Sum(all.Lo, all.Hi, keepGoing(ctx, j.env))
+		if !ok {
+			return 0, context.Cause(ctx)
+		}
+		if report {
+			j.env.Log("main", demos.Step, fmt.Sprintf("summed %s: %s", all, ui.Int(sum)), "lo", all.Lo, "hi", all.Hi, "sum", sum)
+		}
+		return sum, nil
+	})
+	return outcome{sum: sum, run: modes.Run{Mode: modes.Sequential, Workers: 1, Rounds: times}}, err
+}
+
+// goroutines gives each slice its own goroutine; each writes its partial
+// sum into its own element of parts, so nothing is shared while they add.
+// The merge happens after all of them are done.
+func (j job) goroutines(ctx context.Context) (outcome, error) {
+	spans := split(j.n, j.workers)
+	sum, times, err := j.timeRounds(ctx, modes.Goroutines, func(ctx context.Context, report bool) (int64, error) {
+		parts := make([]int64, len(spans))
+		g, ctx := errgroup.WithContext(ctx)
+		for i, s := range spans {
+			g.Go(func() error {
+				sum, ok := Sum(s.Lo, s.Hi, keepGoing(ctx, j.env))
+				if !ok {
+					return context.Cause(ctx)
+				}
+				parts[i] = sum
+				if report {
+					j.env.Log(fmt.Sprintf("worker-%d", i+1), demos.Step, fmt.Sprintf("summed %s: %s", s, ui.Int(sum)),
+						"lo", s.Lo, "hi", s.Hi, "sum", sum)
+				}
+				return nil
+			})
+		}
+		if err := g.Wait(); err != nil {
+			return 0, err
+		}
+		return merge(parts), nil
+	})
+	return outcome{sum: sum, run: modes.Run{Mode: modes.Goroutines, Workers: j.workers, Rounds: times}}, err
+}
+
+func merge(parts []int64) int64 {
+	var total int64
+	for _, p := range parts {
+		total += p
+	}
+	return total
+}
+
+// summerArgs is what a child is told: its slice, and whether to report.
+type summerArgs struct {
+	Span   span `json:"span"`
+	Report bool `json:"report"`
+}
+
+// partial is what a child sends back over its pipe.
+type partial struct {
+	Sum int64 `json:"sum"`
+	Pid int   `json:"pid"`
+}
+
+// summer is the body of a child process: sum its slice, send the part back.
+func summer(ctx context.Context, self *proc.Self) error {
+	var a summerArgs
+	if err := self.Args(&a); err != nil {
+		return err
+	}
+	// Between chunks the child tells the parent's watchdog it is busy.
+	sum, ok := Sum(a.Span.Lo, a.Span.Hi, func() bool { self.Beat(); return ctx.Err() == nil })
+	if !ok {
+		return context.Cause(ctx)
+	}
+	if a.Report {
+		self.Log(demos.Step, fmt.Sprintf("summed %s: %s", a.Span, ui.Int(sum)), "lo", a.Span.Lo, "hi", a.Span.Hi, "sum", sum)
+	}
+	return self.Result(partial{Sum: sum, Pid: self.Pid})
+}
+
+// processes starts one child per slice, every round — as the cookbook
+// does, without a pool — and collects each part from the child's result.
+// Starting the processes is timed separately: it is paid on every run.
+func (j job) processes(ctx context.Context) (outcome, error) {
+	spans := split(j.n, j.workers)
+	var spawn []time.Duration
+	sum, times, err := j.timeRounds(ctx, modes.Processes, func(ctx context.Context, report bool) (int64, error) {
+		begin := j.env.Now()
+		children := make([]*proc.Child, 0, len(spans))
+		defer func() {
+			for _, c := range children {
+				c.Kill() // only matters on an error path: a finished child is left alone
+			}
+		}()
+		for i, s := range spans {
+			c, err := j.env.Spawn(ctx, roleSummer, fmt.Sprintf("sum-%d", i+1), summerArgs{Span: s, Report: report})
+			if err != nil {
+				return 0, err
+			}
+			children = append(children, c)
+		}
+		started := j.env.Now() - begin
+		spawn = append(spawn, started)
+		if report {
+			pids := make([]string, len(children))
+			for i, c := range children {
+				pids[i] = fmt.Sprint(c.Pid)
+			}
+			j.env.Log("main", demos.Start, fmt.Sprintf("started %d child processes in %s (pids %s)", len(children), ui.Dur(started), strings.Join(pids, ", ")),
+				"startup_ms", ui.Ms(started))
+		}
+		parts := make([]int64, len(children))
+		for i, c := range children {
+			var p partial
+			if err := c.Result(&p); err != nil { // waits for the child to exit
+				return 0, err
+			}
+			if p.Pid != c.Pid {
+				return 0, fmt.Errorf("%s (pid %d) answered as pid %d", c.Name, c.Pid, p.Pid)
+			}
+			parts[i] = p.Sum
+		}
+		return merge(parts), nil
+	})
+	return outcome{sum: sum, spawn: spawn, run: modes.Run{Mode: modes.Processes, Workers: j.workers, Rounds: times}}, err
+}
+
+func conclude(j job, expected int64, rep modes.Report, outs map[string]outcome) demos.Result {
+	metrics := rep.Metrics()
+	var sum int64
+	var wrong []string
+	for _, r := range rep {
+		o := outs[r.Mode]
+		m := metrics[r.Mode].(map[string]any)
+		m["sum"] = o.sum
+		if len(o.spawn) > 0 {
+			spawn := make([]float64, len(o.spawn))
+			for i, d := range o.spawn {
+				spawn[i] = ui.Ms(d)
+			}
+			m["spawn_ms"] = spawn
+		}
+		if r.Mode == rep[0].Mode {
+			sum = o.sum
+		}
+		if o.sum != expected {
+			wrong = append(wrong, fmt.Sprintf("%s got %s", r.Mode, ui.Int(o.sum)))
+		}
+	}
+	res := demos.Result{
+		Metrics: map[string]any{"n": j.n, "workers": j.workers, "rounds": j.rounds, "sum": sum, "expected": expected, "modes": metrics},
+		Tables:  []demos.Table{rep.Table()},
+		Timing:  rep.Timing(),
+	}
+	if len(wrong) > 0 {
+		res.Verdict = fmt.Sprintf("n(n+1)/2 is %s but %s", ui.Int(expected), strings.Join(wrong, ", "))
+		res.Hint = "this is a bug: please report it with the command line above"
+		return res
+	}
+	res.Observed = true
+	res.Verdict = fmt.Sprintf("every mode's sum is %s = n(n+1)/2", ui.Int(expected))
+	if len(rep) > 1 {
+		res.Verdict = fmt.Sprintf("%d modes, one answer: %s = n(n+1)/2", len(rep), ui.Int(expected))
+	}
+	var parts []string
+	for _, r := range rep {
+		if s, ok := rep.Speedup(r); ok && r.Mode != modes.Sequential {
+			part := fmt.Sprintf("%s %s× the sequential speed", r.Mode, ui.Float(s))
+			if o := outs[r.Mode]; len(o.spawn) > 0 {
+				fastest := slices.Index(r.Rounds, r.Compute())
+				part += fmt.Sprintf(" (starting its %d processes took %s of its %s)", j.workers, ui.Dur(o.spawn[fastest]), ui.Dur(r.Compute()))
+			}
+			parts = append(parts, part)
+		}
+	}
+	if len(parts) > 0 {
+		res.Verdict += "; " + strings.Join(parts, ", ")
+	}
+	return res
+}

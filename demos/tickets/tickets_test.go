@@ -1,0 +1,280 @@
+package tickets_test
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pardemo/pardemo/demos"
+	"github.com/pardemo/pardemo/demos/internal/demotest"
+	"github.com/pardemo/pardemo/demos/tickets"
+	"github.com/pardemo/pardemo/internal/proc"
+	"github.com/pardemo/pardemo/internal/ui"
+)
+
+// The test binary doubles as the buyer processes.
+func TestMain(m *testing.M) { demotest.Main(m, tickets.New()) }
+
+func skipUnsupported(t *testing.T) {
+	t.Helper()
+	if err := proc.Supported(); err != nil {
+		t.Skip(err)
+	}
+}
+
+func num(t *testing.T, res demos.Result, key string) int {
+	t.Helper()
+	n, ok := res.Metrics[key].(int)
+	if !ok {
+		t.Fatalf("metric %s = %#v, want an int", key, res.Metrics[key])
+	}
+	return n
+}
+
+// dbPath is where the run said its database lives.
+func dbPath(t *testing.T, c *ui.Capture) (string, bool) {
+	t.Helper()
+	for _, e := range c.Events {
+		if p, ok := e.Attrs["db"].(string); ok {
+			return p, e.Attrs["temp"] == true
+		}
+	}
+	t.Fatal("no event named the database")
+	return "", false
+}
+
+// checkDB fails unless the file holds valid JSON with a count in [0, max].
+func checkDB(t *testing.T, path string, max int) int {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("database: %v", err)
+	}
+	var s struct {
+		Tickets *int `json:"tickets"`
+	}
+	if err := json.Unmarshal(data, &s); err != nil || s.Tickets == nil {
+		t.Fatalf("database is not valid: %v: %q", err, data)
+	}
+	if *s.Tickets < 0 || *s.Tickets > max {
+		t.Fatalf("database says %d tickets, want 0..%d", *s.Tickets, max)
+	}
+	return *s.Tickets
+}
+
+// buyerPids are the pids the buyers' events carried.
+func buyerPids(c *ui.Capture) []int {
+	seen := map[int]bool{}
+	var out []int
+	for _, e := range c.Events {
+		if p, ok := e.Attrs["pid"].(int); ok && !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Without the lock the buyers overlap and sell the single ticket several
+// times. The lesson is nondeterministic, so it is counted, not assumed:
+// it must show in at least 19 of 20 runs.
+func TestOversellsWithoutLock(t *testing.T) {
+	skipUnsupported(t)
+	const runs = 20
+	shown := 0
+	for i := range runs {
+		res, c := demotest.MustRun(t, tickets.New(), 100)
+		if n := num(t, res, "oversold"); n > 0 {
+			shown++
+			if !res.Observed || !strings.Contains(res.Verdict, "oversold") {
+				t.Errorf("run %d: oversold %d but verdict %q (observed %v)", i, n, res.Verdict, res.Observed)
+			}
+			if num(t, res, "sold") != num(t, res, "successes") || num(t, res, "oversold") != num(t, res, "sold")-1 {
+				t.Errorf("run %d: inconsistent metrics %v", i, res.Metrics)
+			}
+		} else if res.Observed || res.Hint == "" {
+			t.Errorf("run %d: no oversell, yet verdict %q observed=%v hint=%q", i, res.Verdict, res.Observed, res.Hint)
+		}
+		if res.Metrics["db_valid"] != true || res.Metrics["lock"] != false {
+			t.Errorf("run %d: metrics %v", i, res.Metrics)
+		}
+		if pids := res.Metrics["pids"].([]int); len(pids) != 3 {
+			t.Errorf("run %d: pids %v, want 3", i, pids)
+		}
+		// The default database lives in a temporary directory that is
+		// gone once the run is over.
+		if p, temp := dbPath(t, c); !temp {
+			t.Errorf("run %d: default database %s not temporary", i, p)
+		} else if _, err := os.Stat(filepath.Dir(p)); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("run %d: temporary directory %s left behind (%v)", i, filepath.Dir(p), err)
+		}
+	}
+	t.Logf("oversold in %d of %d runs at --speed 100", shown, runs)
+	if shown < runs-1 {
+		t.Errorf("oversold in only %d of %d runs", shown, runs)
+	}
+}
+
+// With the lock nobody is ever oversold, whatever the numbers: exactly
+// min(tickets, buyers) buyers succeed and the file agrees.
+func TestLockNeverOversells(t *testing.T) {
+	skipUnsupported(t)
+	for _, tc := range []struct{ tickets, buyers string }{{"1", "3"}, {"5", "12"}, {"0", "3"}, {"3", "3"}, {"4", "2"}} {
+		t.Run(tc.tickets+"/"+tc.buyers, func(t *testing.T) {
+			db := filepath.Join(t.TempDir(), "tickets.json")
+			res, c := demotest.MustRun(t, tickets.New(), 200, "lock", "tickets="+tc.tickets, "buyers="+tc.buyers, "db="+db)
+			nt, nb := num(t, res, "tickets"), num(t, res, "buyers")
+			want := min(nt, nb)
+			if sold := num(t, res, "sold"); sold != want || num(t, res, "oversold") != 0 || num(t, res, "lost_sales") != 0 {
+				t.Fatalf("metrics %v, want sold %d and nothing oversold or lost", res.Metrics, want)
+			}
+			if !res.Observed || res.Metrics["db_valid"] != true || res.Metrics["lock"] != true {
+				t.Errorf("verdict %q observed=%v metrics %v", res.Verdict, res.Observed, res.Metrics)
+			}
+			if left := checkDB(t, db, nt); left != nt-want || num(t, res, "left") != left {
+				t.Errorf("file says %d left, metric %v; want %d", left, res.Metrics["left"], nt-want)
+			}
+			// Every buyer took the lock, one at a time: each "holds the
+			// lock" is followed by that buyer's release before the next.
+			// Events from different processes arrive over different pipes,
+			// so check them in the order of their stamps on the shared clock.
+			events := slices.Clone(c.Events)
+			slices.SortStableFunc(events, func(a, b ui.Event) int { return cmp.Compare(a.T, b.T) })
+			holder := ""
+			for _, e := range events {
+				switch e.Kind {
+				case demos.Acquire:
+					if holder != "" {
+						t.Fatalf("%s took the lock while %s held it", e.Actor, holder)
+					}
+					holder = e.Actor
+				case demos.Release:
+					if e.Actor != holder {
+						t.Fatalf("%s released a lock held by %q", e.Actor, holder)
+					}
+					holder = ""
+				}
+			}
+			// The lock file stays (removing it would be unsafe); no
+			// temporary file does.
+			entries, _ := os.ReadDir(filepath.Dir(db))
+			for _, e := range entries {
+				if e.Name() != "tickets.json" && e.Name() != "tickets.json.lock" {
+					t.Errorf("left next to the database: %s", e.Name())
+				}
+			}
+			if got := buyerPids(c); len(got) != nb {
+				t.Errorf("events came from %d pids, want %d", len(got), nb)
+			}
+		})
+	}
+}
+
+// More tickets than buyers: nobody is oversold, yet without the lock the
+// buyers overwrite each other's count and the file forgets sales.
+func TestLostSalesWithoutLock(t *testing.T) {
+	skipUnsupported(t)
+	res, _ := demotest.MustRun(t, tickets.New(), 100, "tickets=3", "buyers=3")
+	if num(t, res, "oversold") != 0 || num(t, res, "sold") != 3 {
+		t.Fatalf("metrics %v", res.Metrics)
+	}
+	if lost := num(t, res, "lost_sales"); lost > 0 != res.Observed {
+		t.Errorf("lost %d, observed %v, verdict %q", lost, res.Observed, res.Verdict)
+	}
+}
+
+// Zero tickets: nothing to race for, and the verdict says so.
+func TestNoTicketsNoLesson(t *testing.T) {
+	skipUnsupported(t)
+	res, _ := demotest.MustRun(t, tickets.New(), 200, "tickets=0")
+	if num(t, res, "sold") != 0 || res.Observed || res.Hint == "" {
+		t.Fatalf("verdict %q observed=%v hint=%q metrics %v", res.Verdict, res.Observed, res.Hint, res.Metrics)
+	}
+}
+
+// Interrupted in the middle (the buyers are saving): the run reports the
+// interruption, the buyers are gone, and the file is valid JSON.
+func TestInterruptLeavesValidDB(t *testing.T) {
+	skipUnsupported(t)
+	for _, lock := range []string{"lock=false", "lock=true"} {
+		t.Run(lock, func(t *testing.T) {
+			db := filepath.Join(t.TempDir(), "tickets.json")
+			c := interrupted(t, lock, "buyers=4", "db="+db)
+			checkDB(t, db, 1)
+			entries, _ := os.ReadDir(filepath.Dir(db))
+			for _, e := range entries {
+				if e.Name() != "tickets.json" && e.Name() != "tickets.json.lock" {
+					t.Errorf("left next to the database: %s", e.Name())
+				}
+			}
+			assertBuyersGone(t, buyerPids(c))
+		})
+	}
+	t.Run("temporary", func(t *testing.T) {
+		c := interrupted(t, "buyers=2")
+		p, temp := dbPath(t, c)
+		if !temp {
+			t.Fatalf("database %s not temporary", p)
+		}
+		if _, err := os.Stat(filepath.Dir(p)); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("temporary directory %s left behind after the interrupt (%v)", filepath.Dir(p), err)
+		}
+		assertBuyersGone(t, buyerPids(c))
+	})
+}
+
+// interrupted runs the scenario at --speed 10 and cancels it once a buyer
+// has announced it is saving its ticket (or after a while).
+func interrupted(t *testing.T, knobs ...string) *ui.Capture {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	c := &watchCapture{saving: make(chan struct{})}
+	go func() {
+		select {
+		case <-c.saving:
+		case <-time.After(5 * time.Second):
+		}
+		cancel()
+	}()
+	vals := demotest.Values(t, tickets.New(), knobs...)
+	_, _, err := demos.Execute(ctx, tickets.New(), demos.Config{Seed: 1, Speed: 10, Values: vals, Watchdog: 5 * time.Second}, c)
+	if !errors.Is(err, demos.ErrInterrupted) {
+		t.Fatalf("err = %v, want ErrInterrupted", err)
+	}
+	if !anySaving(&c.Capture) {
+		t.Fatal("cancelled before any buyer started saving")
+	}
+	return &c.Capture
+}
+
+func anySaving(c *ui.Capture) bool {
+	for _, e := range c.Events {
+		if strings.Contains(e.Msg, "saving it takes") {
+			return true
+		}
+	}
+	return false
+}
+
+// watchCapture records like ui.Capture and signals the first "saving" event.
+type watchCapture struct {
+	ui.Capture
+	saving chan struct{}
+	once   bool
+}
+
+func (w *watchCapture) Event(e ui.Event) {
+	w.Capture.Event(e)
+	if !w.once && strings.Contains(e.Msg, "saving it takes") {
+		w.once = true
+		close(w.saving)
+	}
+}

@@ -38,8 +38,11 @@ race:
 e2e:
 	$(GO) test -count=1 -run 'TestScripts|TestExit|TestInterrupt' ./cmd/
 
+# Performance figures come from here, never from timing asserts in tests.
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 2000000x ./internal/race/
+	$(GO) test -run '^$$' -bench . -benchtime 300x ./internal/proc/
+	$(GO) test -run '^$$' -bench . -benchtime 10x ./demos/primes/ ./demos/gil/
 
 docs: build
 	$(GO) run ./internal/gendocs docs

@@ -5,6 +5,7 @@ import (
 	"github.com/pardemo/pardemo/demos/barrier"
 	"github.com/pardemo/pardemo/demos/condition"
 	"github.com/pardemo/pardemo/demos/deadlock"
+	"github.com/pardemo/pardemo/demos/deferdemo"
 	"github.com/pardemo/pardemo/demos/download"
 	"github.com/pardemo/pardemo/demos/event"
 	"github.com/pardemo/pardemo/demos/gil"
@@ -13,6 +14,9 @@ import (
 	"github.com/pardemo/pardemo/demos/prodcons"
 	"github.com/pardemo/pardemo/demos/queue"
 	"github.com/pardemo/pardemo/demos/race"
+	"github.com/pardemo/pardemo/demos/rlock"
+	"github.com/pardemo/pardemo/demos/semlimit"
+	"github.com/pardemo/pardemo/demos/semsignal"
 	"github.com/pardemo/pardemo/demos/threaddaemon"
 	"github.com/pardemo/pardemo/demos/threadjoin"
 	"github.com/pardemo/pardemo/demos/threadstart"
@@ -26,29 +30,32 @@ import (
 // line here; a test fails if a folder under demos/ is missing from it.
 func Registry() []demos.Demo {
 	return []demos.Demo{
-		// chapter 1: T1 thread start, T2 thread join, T3 thread daemon, T4 thread timer, T5 gil, T6 download
-		threadstart.New(),  // T1  chapter 1
-		threadjoin.New(),   // T2  chapter 1
-		threaddaemon.New(), // T3  chapter 1
-		threadtimer.New(),  // T4  chapter 1
-		gil.New(),          // T5  chapter 1
-		download.New(),     // T6  chapter 1
-		race.New(),         // S1  chapter 2
-		deadlock.New(),     // S4  chapter 2
-		// S2 rlock, S3 semaphore signal, S3 semaphore limit, S4 deadlock, S5 condition, S6 event
-		condition.New(), // S5  chapter 2
-		event.New(),     // S6  chapter 2
-		traffic.New(),   // S7  chapter 2
-		// S8 defer
-		barrier.New(), // S9  chapter 2
-		// Q1 queue
-		queue.New(),    // Q1  chapter 3
-		prodcons.New(), // Q2  chapter 3
-		// chapter 5: I4 tickets
-		tickets.New(), // I4  chapter 5
-		// chapter 6: F1 pool primes, F2 pool sum
-		primes.New(),  // F1  chapter 6
-		poolsum.New(), // F2  chapter 6
+		// Chapter 1: threads (goroutines)
+		threadstart.New(),  // T1
+		threadjoin.New(),   // T2
+		threaddaemon.New(), // T3
+		threadtimer.New(),  // T4
+		gil.New(),          // T5
+		download.New(),     // T6
+		// Chapter 2: synchronisation
+		race.New(),      // S1
+		rlock.New(),     // S2
+		semsignal.New(), // S3
+		semlimit.New(),  // S3
+		deadlock.New(),  // S4
+		condition.New(), // S5
+		event.New(),     // S6
+		traffic.New(),   // S7
+		deferdemo.New(), // S8
+		barrier.New(),   // S9
+		// Chapter 3: queues
+		queue.New(),    // Q1
+		prodcons.New(), // Q2
+		// Chapter 5: inter-process communication
+		tickets.New(), // I4
+		// Chapter 6: pools and futures
+		primes.New(),  // F1
+		poolsum.New(), // F2
 	}
 }
 

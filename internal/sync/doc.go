@@ -1,5 +1,7 @@
 // Package sync provides the Python threading and queue primitives that Go's
-// standard library does not have: Event, Barrier and a joinable Queue.
+// standard library does not have: Event, Barrier, ReentrantLock, counting
+// and bounded Semaphores, and a joinable Queue in FIFO, LIFO and priority
+// order.
 //
 // They are written by hand on purpose: each one is a small lesson in building
 // a blocking primitive from a mutex and channels. Import it under another

@@ -1,0 +1,457 @@
+// Package rlock is scenario S2: a lock taken again by the goroutine that
+// already holds it. Go's sync.Mutex deadlocks on itself; a re-entrant lock
+// counts the holds; idiomatic Go takes the lock only once.
+package rlock
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/pardemo/pardemo/demos"
+	isync "github.com/pardemo/pardemo/internal/sync"
+	"github.com/pardemo/pardemo/internal/ui"
+)
+
+//go:embed rlock.go watched.go
+var source embed.FS
+
+//go:embed lesson.md
+var lesson string
+
+// The cookbook's pacing, in story seconds. The remover starts half a
+// story-second after the adder so that their lines alternate.
+const (
+	opGap         = 1.0
+	removerOffset = 0.5
+)
+
+// New returns the scenario.
+func New() demos.Demo {
+	return demos.Demo{
+		Name: "rlock", ID: "S2", Chapter: 2,
+		Title:  "A lock taken again by its holder: sync.Mutex deadlocks, a re-entrant lock counts",
+		Python: "threading.RLock", Go: "no re-entrant lock: lock once, call ...Locked helpers (isync.ReentrantLock to compare)",
+		Params: []demos.Param{
+			demos.Int("ops", "operations by the adder and by the remover, 1 story-second apart", 5, 1, 20),
+			demos.Int("workers", "workers in the nested form", 10, 1, 100),
+			demos.Int("patience", "story-seconds the deadlock watchdog waits before it ends the sync.Mutex phase", 10, 1, 100),
+		},
+		Metrics: []string{"ops", "box_final", "idiom_final", "deadlock_detected", "deadlocked", "stuck_ms",
+			"max_hold_count", "workers", "nested_expected", "nested_total", "nested_idiom_total", "release_errors"},
+		Explain: lesson,
+		Source:  source,
+		Run:     run,
+	}
+}
+
+// outcome is what the three phases saw.
+type outcome struct {
+	detected     bool
+	deadlocked   string        // who waited for its own lock
+	stuck        time.Duration // how long, when the watchdog stepped in
+	boxFinal     int           // re-entrant box
+	idiomFinal   int           // box with ...Locked helpers
+	maxHolds     int           // highest hold count of the re-entrant lock
+	nested       int           // nested form, re-entrant lock
+	nestedIdiom  int           // nested form, ...Locked helpers
+	releaseError int           // wrong releases the re-entrant lock refused
+}
+
+func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
+	o := &outcome{}
+	phases := []func(context.Context, *demos.Env, *outcome) error{mutexPhase, reentrantPhase, idiomPhase}
+	for _, phase := range phases {
+		if err := phase(ctx, env, o); err != nil {
+			return demos.Result{}, err
+		}
+	}
+	return conclude(env, o), nil
+}
+
+// ---------------------------------------------------------------------------
+// Phase 1: the cookbook's box with Go's sync.Mutex.
+
+// mutexBox is the cookbook's box, locked the cookbook's way: add and remove
+// take the lock, then call execute, which takes it again.
+type mutexBox struct {
+	env   *demos.Env
+	mu    *watchedMutex // a sync.Mutex the watchdog can see into
+	total int
+}
+
+func (b *mutexBox) add(who string)    { b.change(who, "add", +1) }
+func (b *mutexBox) remove(who string) { b.change(who, "remove", -1) }
+
+func (b *mutexBox) change(who, op string, n int) {
+	b.env.Logf(who, demos.Step, "%s: asks for the box lock", op)
+	b.mu.Lock(who)
+	defer b.mu.Unlock(who)
+	b.env.Logf(who, demos.Acquire, "%s: has the box lock; calls execute", op)
+	b.execute(who, n)
+}
+
+func (b *mutexBox) execute(who string, n int) {
+	b.env.Log(who, demos.Wait, "execute: asks for the box lock again — while holding it")
+	b.mu.Lock(who) // blocks: the lock is taken, by who itself
+	defer b.mu.Unlock(who)
+	b.total += n // never reached
+}
+
+// mutexPhase runs the adder and the remover against mutexBox. The first
+// nested call deadlocks; the watchdog notices a goroutine waiting for a lock
+// it holds, lets it wait patience story-seconds to show it never comes back,
+// then ends the phase.
+func mutexPhase(ctx context.Context, env *demos.Env, o *outcome) error {
+	env.Phase("1 · sync.Mutex: add takes the box lock, then execute takes it again")
+	m := newWatchedMutex(env.Now)
+	b := &mutexBox{env: env, mu: m}
+	env.OnStall(m.describe)
+	patience := float64(env.Int("patience"))
+
+	var wg sync.WaitGroup
+	t0 := storyNow(env)
+	wg.Go(func() { mutexWorker(ctx, env, "adder", t0, b.add) })
+	wg.Go(func() { mutexWorker(ctx, env, "remover", t0+removerOffset, b.remove) })
+	workersDone := make(chan struct{})
+	go func() { wg.Wait(); close(workersDone) }()
+
+	// The watchdog: sleep in small steps until somebody has waited for
+	// its own lock for patience story-seconds.
+	for {
+		select {
+		case <-workersDone: // cannot happen: every operation deadlocks
+			return nil
+		default:
+		}
+		if who, since, ok := m.selfWait(); ok {
+			if stuck := env.Now() - since; stuck >= env.Story(patience) {
+				o.detected, o.deadlocked, o.stuck = true, who, stuck
+				env.Log("watchdog", demos.Warn, fmt.Sprintf("deadlock: %s. A sync.Mutex does not know who holds it: "+
+					"a second Lock by the holder waits until the holder unlocks — that is, for itself, forever", m.describe()),
+					"holder", who, "stuck_ms", ui.Ms(stuck))
+				break
+			}
+		}
+		if err := env.Sleep(ctx, patience/20); err != nil {
+			m.end() // Ctrl-C or the global watchdog: free whoever is stuck
+			<-workersDone
+			return err
+		}
+	}
+	freed := m.end()
+	env.Logf("watchdog", demos.Note, "ends the phase: unlocks the mutex from its own goroutine to free %s "+
+		"(Go allows any goroutine to unlock a Mutex; real code never should), and the stuck workers stop", freed)
+	<-workersDone
+	return nil
+}
+
+// mutexWorker does the cookbook's operations one story-second apart. In
+// this phase the first one never finishes: the watchdog ends the goroutine
+// inside it, and only the deferred calls run.
+func mutexWorker(ctx context.Context, env *demos.Env, who string, start float64, op func(string)) {
+	finished := false
+	defer func() {
+		switch {
+		case finished:
+		case ctx.Err() != nil:
+			env.Log(who, demos.Done, "stopped in the middle of its operation: the run was interrupted")
+		default:
+			env.Log(who, demos.Done, "stopped by the watchdog in the middle of its operation")
+		}
+	}()
+	for i := range env.Int("ops") {
+		if env.SleepUntil(ctx, start+float64(i)*opGap) != nil {
+			break
+		}
+		op(who)
+	}
+	finished = true
+}
+
+// ---------------------------------------------------------------------------
+// Phase 2: the same box with a re-entrant lock.
+
+// reentrantBox is the cookbook's box with Python's RLock semantics.
+type reentrantBox struct {
+	env      *demos.Env
+	lock     *isync.ReentrantLock
+	total    int
+	maxHolds int
+}
+
+func (b *reentrantBox) add(ctx context.Context, who string) error {
+	return b.change(ctx, who, "add", +1)
+}
+
+func (b *reentrantBox) remove(ctx context.Context, who string) error {
+	return b.change(ctx, who, "remove", -1)
+}
+
+func (b *reentrantBox) change(ctx context.Context, who, op string, n int) error {
+	if err := b.lock.LockCtx(ctx, who); err != nil {
+		return err
+	}
+	defer b.lock.Unlock(who)
+	return b.execute(ctx, op, who, n)
+}
+
+func (b *reentrantBox) execute(ctx context.Context, op, who string, n int) error {
+	if err := b.lock.LockCtx(ctx, who); err != nil { // the holder gets straight in
+		return err
+	}
+	defer b.lock.Unlock(who)
+	b.total += n
+	_, holds := b.lock.Holder()
+	b.maxHolds = max(b.maxHolds, holds)
+	b.env.Log(who, demos.Step, fmt.Sprintf("%s → execute: took the lock again (hold count %d); box now %d", op, holds, b.total),
+		"holds", holds, "box", b.total)
+	return nil
+}
+
+func reentrantPhase(ctx context.Context, env *demos.Env, o *outcome) error {
+	env.Phase("2 · isync.ReentrantLock: the holder may take it again; it counts the holds")
+	b := &reentrantBox{env: env, lock: isync.NewReentrantLock()}
+	env.OnStall(func() string { return holderText(b.lock) })
+	t0 := storyNow(env)
+	err := both(ctx,
+		func() error { return worker(ctx, env, "adder", t0, b.add) },
+		func() error { return worker(ctx, env, "remover", t0+removerOffset, b.remove) })
+	if err != nil {
+		return err
+	}
+	o.boxFinal = b.total
+	env.Logf("main", demos.Note, "the box ends at %d; the lock is free again (%s)", b.total, holderText(b.lock))
+
+	// Only the holder may release, and only what it holds.
+	b.lock.Lock("adder")
+	env.Log("adder", demos.Acquire, "takes the re-entrant lock once more")
+	err = b.lock.Unlock("remover")
+	if errors.Is(err, isync.ErrNotOwner) {
+		o.releaseError++
+	}
+	env.Log("remover", demos.Warn, fmt.Sprintf("releases the lock adder holds: %v", err))
+	_ = b.lock.Unlock("adder")
+	env.Log("adder", demos.Release, "releases it: "+holderText(b.lock))
+	err = b.lock.Unlock("adder")
+	if errors.Is(err, isync.ErrNotHeld) {
+		o.releaseError++
+	}
+	env.Log("adder", demos.Warn, fmt.Sprintf("releases it once more than it took it: %v", err))
+
+	// The nested form: each worker locks, then calls two functions that
+	// each lock again.
+	n := &nestedReentrant{env: env, lock: b.lock}
+	if err := nestedWorkers(ctx, env, "re-entrant lock", n.work); err != nil {
+		return err
+	}
+	o.nested = n.total
+	o.maxHolds = max(b.maxHolds, n.maxHolds)
+	return nil
+}
+
+type nestedReentrant struct {
+	env      *demos.Env
+	lock     *isync.ReentrantLock
+	total    int
+	maxHolds int
+}
+
+func (n *nestedReentrant) work(ctx context.Context, who string) error {
+	if err := n.lock.LockCtx(ctx, who); err != nil {
+		return err
+	}
+	defer n.lock.Unlock(who)
+	for range 2 {
+		if err := n.step(ctx, who); err != nil {
+			return err
+		}
+	}
+	n.env.Log(who, demos.Step, fmt.Sprintf("locked, then two steps each took the lock again (hold count 2); total %d", n.total), "total", n.total)
+	return nil
+}
+
+func (n *nestedReentrant) step(ctx context.Context, who string) error {
+	if err := n.lock.LockCtx(ctx, who); err != nil {
+		return err
+	}
+	defer n.lock.Unlock(who)
+	n.total++
+	_, holds := n.lock.Holder()
+	n.maxHolds = max(n.maxHolds, holds)
+	return nil
+}
+
+// ---------------------------------------------------------------------------
+// Phase 3: the idiomatic Go fix.
+
+// box locks once, in its exported methods. The unexported executeLocked
+// assumes the lock is held and never takes it: no re-entry is needed.
+type box struct {
+	env   *demos.Env
+	mu    sync.Mutex
+	total int
+}
+
+func (b *box) Add(who string)    { b.change(who, "Add", +1) }
+func (b *box) Remove(who string) { b.change(who, "Remove", -1) }
+
+func (b *box) change(who, op string, n int) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.executeLocked(who, op, n)
+}
+
+// executeLocked changes the total. The caller must hold b.mu.
+func (b *box) executeLocked(who, op string, n int) {
+	b.total += n
+	b.env.Log(who, demos.Step, fmt.Sprintf("%s → executeLocked: the lock is already held, no second Lock; box now %d", op, b.total), "box", b.total)
+}
+
+func idiomPhase(ctx context.Context, env *demos.Env, o *outcome) error {
+	env.Phase("3 · idiomatic Go: lock once in the exported method, call a ...Locked helper")
+	b := &box{env: env}
+	env.OnStall(func() string {
+		return "the idiomatic box takes its lock once and holds it only briefly; nothing here should block"
+	})
+	noCtx := func(f func(string)) func(context.Context, string) error {
+		return func(_ context.Context, who string) error { f(who); return nil }
+	}
+	t0 := storyNow(env)
+	err := both(ctx,
+		func() error { return worker(ctx, env, "adder", t0, noCtx(b.Add)) },
+		func() error { return worker(ctx, env, "remover", t0+removerOffset, noCtx(b.Remove)) })
+	if err != nil {
+		return err
+	}
+	o.idiomFinal = b.total
+	env.Logf("main", demos.Note, "the box ends at %d", b.total)
+
+	n := &nestedIdiom{env: env}
+	if err := nestedWorkers(ctx, env, "...Locked helpers", n.Work); err != nil {
+		return err
+	}
+	o.nestedIdiom = n.total
+	return nil
+}
+
+type nestedIdiom struct {
+	env   *demos.Env
+	mu    sync.Mutex
+	total int
+}
+
+func (n *nestedIdiom) Work(_ context.Context, who string) error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.stepLocked()
+	n.stepLocked()
+	n.env.Log(who, demos.Step, fmt.Sprintf("locked once, then two ...Locked steps; total %d", n.total), "total", n.total)
+	return nil
+}
+
+// stepLocked counts one step. The caller must hold n.mu.
+func (n *nestedIdiom) stepLocked() { n.total++ }
+
+// ---------------------------------------------------------------------------
+// Helpers shared by the phases.
+
+// worker does ops operations one story-second apart, from story second start.
+func worker(ctx context.Context, env *demos.Env, who string, start float64, op func(context.Context, string) error) error {
+	for i := range env.Int("ops") {
+		if err := env.SleepUntil(ctx, start+float64(i)*opGap); err != nil {
+			return err
+		}
+		if err := op(ctx, who); err != nil {
+			return err
+		}
+	}
+	env.Logf(who, demos.Done, "did its %d operations", env.Int("ops"))
+	return nil
+}
+
+// nestedWorkers starts the nested form's workers at once and waits for them.
+func nestedWorkers(ctx context.Context, env *demos.Env, how string, work func(context.Context, string) error) error {
+	k := env.Int("workers")
+	env.Logf("main", demos.Note, "nested form with %s: %d workers each lock, then call two functions that lock again", how, k)
+	errs := make(chan error, k)
+	var wg sync.WaitGroup
+	for i := range k {
+		wg.Go(func() { errs <- work(ctx, fmt.Sprintf("worker-%d", i+1)) })
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	env.Logf("main", demos.Done, "nested form with %s: all %d workers done", how, k)
+	return nil
+}
+
+// both runs f and g at once and returns the first error.
+func both(ctx context.Context, f, g func() error) error {
+	errs := make(chan error, 2)
+	var wg sync.WaitGroup
+	wg.Go(func() { errs <- f() })
+	wg.Go(func() { errs <- g() })
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			return context.Cause(ctx)
+		}
+	}
+	return nil
+}
+
+func storyNow(env *demos.Env) float64 { return env.Now().Seconds() * env.Speed }
+
+func holderText(l *isync.ReentrantLock) string {
+	if owner, count := l.Holder(); count > 0 {
+		return fmt.Sprintf("%s holds the re-entrant lock %d times", owner, count)
+	}
+	return "nobody holds it"
+}
+
+func conclude(env *demos.Env, o *outcome) demos.Result {
+	ops, k := env.Int("ops"), env.Int("workers")
+	expected := 2 * k
+	res := demos.Result{
+		Metrics: map[string]any{"ops": ops, "box_final": o.boxFinal, "idiom_final": o.idiomFinal,
+			"deadlock_detected": o.detected, "deadlocked": o.deadlocked, "stuck_ms": ui.Ms(o.stuck),
+			"max_hold_count": o.maxHolds, "workers": k, "nested_expected": expected,
+			"nested_total": o.nested, "nested_idiom_total": o.nestedIdiom, "release_errors": o.releaseError},
+		Timing: []demos.Timing{{Label: o.deadlocked + " waited for its own lock", D: o.stuck}},
+		Tables: []demos.Table{{Title: "three boxes", Header: []string{"lock", "outcome"}, Rows: [][]string{
+			{"sync.Mutex, locked twice", deadlockText(o)},
+			{"isync.ReentrantLock", fmt.Sprintf("box %d after %d operations; hold count up to %d; nested %d of %d", o.boxFinal, 2*ops, o.maxHolds, o.nested, expected)},
+			{"sync.Mutex + ...Locked", fmt.Sprintf("box %d after %d operations; nested %d of %d", o.idiomFinal, 2*ops, o.nestedIdiom, expected)},
+		}}},
+	}
+	fixesWork := o.boxFinal == 0 && o.idiomFinal == 0 && o.nested == expected && o.nestedIdiom == expected &&
+		o.maxHolds >= 2 && o.releaseError == 2
+	switch {
+	case !fixesWork:
+		res.Verdict = fmt.Sprintf("a fixed box went wrong (re-entrant box %d, idiomatic box %d, nested %d and %d of %d, %d wrong releases refused): please report it",
+			o.boxFinal, o.idiomFinal, o.nested, o.nestedIdiom, expected, o.releaseError)
+	case !o.detected:
+		res.Verdict = "the sync.Mutex box did not deadlock, which it always should: please report it"
+	default:
+		res.Observed = true
+		res.Verdict = fmt.Sprintf("sync.Mutex deadlocked on itself (%s waited %s for a lock it held); "+
+			"the re-entrant lock and the ...Locked helpers both left the box at 0", o.deadlocked, ui.Dur(o.stuck))
+	}
+	return res
+}
+
+func deadlockText(o *outcome) string {
+	if !o.detected {
+		return "no deadlock seen"
+	}
+	return fmt.Sprintf("deadlock: %s waited %s for itself, then the watchdog ended it", o.deadlocked, ui.Dur(o.stuck))
+}

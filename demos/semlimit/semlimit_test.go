@@ -1,0 +1,75 @@
+package semlimit_test
+
+import (
+	"strings"
+	"testing"
+	"testing/synctest"
+
+	"go.uber.org/goleak"
+
+	"github.com/pardemo/pardemo/demos/internal/demotest"
+	"github.com/pardemo/pardemo/demos/semlimit"
+	isync "github.com/pardemo/pardemo/internal/sync"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// In fake time: exactly limit holders at once, exactly workers ÷ limit
+// story-seconds.
+func TestLimitInFakeTime(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		res, c := demotest.MustRun(t, semlimit.New(), 1, "workers=12", "limit=3")
+		m := res.Metrics
+		if !res.Observed || m["max_holders"] != 3 || m["waves"] != 4 || m["story_seconds"] != 4.0 || m["final_value"] != 3 {
+			t.Fatalf("result %+v", res)
+		}
+		if m["extra_release_error"] != isync.ErrReleasedTooMany.Error() {
+			t.Errorf("extra release: %v", m["extra_release_error"])
+		}
+		// Replaying the acquire/release events never shows more than 3.
+		holding, most := 0, 0
+		for _, e := range c.Events {
+			switch {
+			case strings.HasPrefix(e.Msg, "got a permit"):
+				holding++
+			case strings.HasPrefix(e.Msg, "done: releases"):
+				holding--
+			}
+			most = max(most, holding)
+		}
+		if most != 3 || holding != 0 {
+			t.Errorf("events replay: most %d, left holding %d", most, holding)
+		}
+	})
+}
+
+// More permits than workers: everyone at once, one wave.
+func TestLimitAboveWorkers(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		res, _ := demotest.MustRun(t, semlimit.New(), 1, "workers=4", "limit=10")
+		if !res.Observed || res.Metrics["max_holders"] != 4 || res.Metrics["expected_max"] != 4 || res.Metrics["waves"] != 1 {
+			t.Fatalf("result %+v", res)
+		}
+	})
+}
+
+// Real time, real scheduler, the cookbook's numbers, several runs: the
+// measured maximum is always the limit.
+func TestLimitRealTime(t *testing.T) {
+	for range 5 {
+		res, _ := demotest.MustRun(t, semlimit.New(), 100)
+		if res.Metrics["max_holders"] != 5 || !res.Observed {
+			t.Fatalf("result %+v", res)
+		}
+	}
+}
+
+func TestTooLongRefused(t *testing.T) {
+	d := semlimit.New()
+	if err := d.Check(demotest.Values(t, d, "workers=1000", "limit=1")); err == nil {
+		t.Fatal("1000 waves accepted")
+	}
+	if err := d.Check(demotest.Values(t, d, "workers=1000", "limit=5")); err != nil {
+		t.Fatalf("200 waves refused: %v", err)
+	}
+}

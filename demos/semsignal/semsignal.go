@@ -1,0 +1,172 @@
+// Package semsignal is scenario S3 (first part): a semaphore that starts at
+// 0 used as a signal from a producer to a consumer.
+package semsignal
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/pardemo/pardemo/demos"
+	isync "github.com/pardemo/pardemo/internal/sync"
+	"github.com/pardemo/pardemo/internal/ui"
+)
+
+//go:embed semsignal.go
+var source embed.FS
+
+//go:embed lesson.md
+var lesson string
+
+// produceTime is how long the cookbook's producer works on each item, in
+// story seconds; maxItem is the largest item it can make.
+const (
+	produceTime = 10.0
+	maxItem     = 1000
+)
+
+// New returns the scenario.
+func New() demos.Demo {
+	return demos.Demo{
+		Name: "semaphore signal", ID: "S3", Chapter: 2,
+		Title:  "A semaphore that starts at 0 is a signal: the consumer waits for the producer's release",
+		Python: "threading.Semaphore(0)", Go: "isync.Semaphore; in Go usually a channel hand-off",
+		Params: []demos.Param{
+			demos.Int("rounds", "items the producer makes, 10 story-seconds each", 5, 1, 20),
+		},
+		Metrics: []string{"rounds", "produced", "consumed", "in_order", "mean_wait_ms", "max_value", "plain_extra_value", "bounded_error"},
+		Explain: lesson,
+		Source:  source,
+		Run:     run,
+	}
+}
+
+// handoff is what both sides saw, one slot per round. The producer writes
+// slot i before its i-th Release and the consumer reads it after its i-th
+// Acquire: the semaphore orders the two, so no other lock is needed.
+type handoff struct {
+	items              []int
+	released, consumed []time.Duration // when the producer released, when the consumer had the item
+	got                []int
+	maxValue           int // the semaphore's value right after a release
+}
+
+func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
+	rounds := env.Int("rounds")
+	h := &handoff{items: make([]int, rounds), released: make([]time.Duration, rounds),
+		consumed: make([]time.Duration, rounds), got: make([]int, rounds)}
+	// The items are drawn up front so that --seed replays them.
+	for i := range h.items {
+		h.items[i] = env.Rand.IntN(maxItem + 1)
+	}
+
+	env.Phase("a semaphore that starts at 0: the consumer's Acquire waits for the producer's Release")
+	ready := isync.NewSemaphore(0)
+	env.OnStall(func() string {
+		return fmt.Sprintf("the semaphore's value is %d; the consumer waits in Acquire for a Release", ready.Value())
+	})
+	var wg sync.WaitGroup
+	errs := make(chan error, 2)
+	wg.Go(func() { errs <- consume(ctx, env, ready, h) })
+	wg.Go(func() { errs <- produce(ctx, env, ready, h) })
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			return demos.Result{}, context.Cause(ctx)
+		}
+	}
+
+	env.Phase("plain or bounded: what a release too many does")
+	plainExtra, boundedErr := releaseTooMany(env)
+	return conclude(h, plainExtra, boundedErr), nil
+}
+
+// consume is the cookbook's consumer: wait on the semaphore, then use the
+// item the producer left.
+func consume(ctx context.Context, env *demos.Env, ready *isync.Semaphore, h *handoff) error {
+	for i := range h.items {
+		env.Logf("consumer", demos.Wait, "waits on the semaphore (value %d)", ready.Value())
+		if err := ready.Acquire(ctx); err != nil {
+			return err
+		}
+		h.consumed[i] = env.Now()
+		h.got[i] = h.items[i]
+		env.Log("consumer", demos.Recv, fmt.Sprintf("woken: consumed item %d", h.got[i]), "item", h.got[i], "round", i+1)
+	}
+	env.Log("consumer", demos.Done, "consumed every item")
+	return nil
+}
+
+// produce is the cookbook's producer: work for a while, leave an item,
+// release the semaphore.
+func produce(ctx context.Context, env *demos.Env, ready *isync.Semaphore, h *handoff) error {
+	for i, item := range h.items {
+		env.Logf("producer", demos.Step, "works on the next item for %g story-seconds", produceTime)
+		if err := env.Sleep(ctx, produceTime); err != nil {
+			return err
+		}
+		h.released[i] = env.Now()
+		env.Log("producer", demos.Send, fmt.Sprintf("produced item %d; releases the semaphore", item), "item", item, "round", i+1)
+		_ = ready.Release() // a plain semaphore: never an error
+		h.maxValue = max(h.maxValue, ready.Value())
+	}
+	env.Log("producer", demos.Done, "made every item")
+	return nil
+}
+
+// releaseTooMany releases a plain and a bounded semaphore once more than
+// they were acquired: the plain one grows, the bounded one refuses.
+func releaseTooMany(env *demos.Env) (plainValue int, boundedErr error) {
+	plain := isync.NewSemaphore(1)
+	plain.TryAcquire()
+	_ = plain.Release()
+	_ = plain.Release() // one too many: allowed
+	env.Logf("main", demos.Warn, "plain semaphore of 1: acquired once, released twice — accepted, its value is now %d, more permits than it started with", plain.Value())
+
+	bounded := isync.NewBoundedSemaphore(1)
+	bounded.TryAcquire()
+	_ = bounded.Release()
+	err := bounded.Release() // one too many: refused
+	env.Logf("main", demos.Warn, "bounded semaphore of 1: acquired once, released twice — the second release is refused: %v (value stays %d)", err, bounded.Value())
+	return plain.Value(), err
+}
+
+func conclude(h *handoff, plainExtra int, boundedErr error) demos.Result {
+	rounds := len(h.items)
+	inOrder := true
+	var totalWait time.Duration
+	tb := demos.Table{Title: "hand-offs", Header: []string{"round", "item", "released", "consumed", "consumer waited"}}
+	var prev time.Duration
+	for i := range h.items {
+		wait := h.consumed[i] - prev
+		prev = h.consumed[i]
+		totalWait += wait
+		if h.got[i] != h.items[i] || h.consumed[i] < h.released[i] {
+			inOrder = false
+		}
+		tb.Rows = append(tb.Rows, []string{fmt.Sprint(i + 1), fmt.Sprint(h.items[i]), "+" + ui.Dur(h.released[i]), "+" + ui.Dur(h.consumed[i]), ui.Dur(wait)})
+	}
+	meanWait := totalWait / time.Duration(rounds)
+	errText := ""
+	if boundedErr != nil {
+		errText = boundedErr.Error()
+	}
+	res := demos.Result{
+		Metrics: map[string]any{"rounds": rounds, "produced": h.items, "consumed": h.got, "in_order": inOrder,
+			"mean_wait_ms": ui.Ms(meanWait), "max_value": h.maxValue, "plain_extra_value": plainExtra, "bounded_error": errText},
+		Tables: []demos.Table{tb},
+		Timing: []demos.Timing{{Label: "consumer's mean wait per item", D: meanWait}},
+	}
+	switch {
+	case !inOrder || boundedErr == nil || plainExtra != 2:
+		res.Verdict = fmt.Sprintf("the hand-off went wrong (in order: %v, plain value %d, bounded error %q): please report it", inOrder, plainExtra, errText)
+	default:
+		res.Observed = true
+		res.Verdict = fmt.Sprintf("the consumer got all %d items in order, each only after the producer's release (it waited %s per item, about %g story-seconds); "+
+			"the bounded semaphore refused the extra release", rounds, ui.Dur(meanWait), produceTime)
+	}
+	return res
+}

@@ -189,48 +189,21 @@ func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
 	return conclude(j, expected, rep, outs), nil
 }
 
-// timeRounds does one round of a mode j.rounds times and keeps every
-// round's time; all rounds must agree. Only the first round reports its
-// slices.
+// timeRounds times a mode over j.rounds rounds (see modes.TimeRounds):
+// every round must reach the same sum.
 func (j job) timeRounds(ctx context.Context, mode string, round func(ctx context.Context, report bool) (int64, error)) (int64, []time.Duration, error) {
-	var first int64
-	var times []time.Duration
-	for r := range j.rounds {
-		begin := j.env.Now()
-		sum, err := round(ctx, r == 0)
-		if err != nil {
-			return 0, nil, err
+	return modes.TimeRounds(ctx, j.env, mode, j.rounds, round, func(first, again int64) string {
+		if first == again {
+			return ""
 		}
-		times = append(times, j.env.Now()-begin)
-		if r == 0 {
-			first = sum
-		} else if sum != first {
-			return 0, nil, fmt.Errorf("%s: round %d summed to %s, round 1 to %s", mode, r+1, ui.Int(sum), ui.Int(first))
-		}
-	}
-	if j.rounds > 1 {
-		texts := make([]string, len(times))
-		for i, d := range times {
-			texts[i] = ui.Dur(d)
-		}
-		j.env.Logf("main", demos.Step, "%s: fastest of %d rounds %s (%s)", mode, j.rounds, ui.Dur(slices.Min(times)), strings.Join(texts, ", "))
-	}
-	return first, times, nil
-}
-
-// keepGoing tells the watchdog the sum is progressing and stops it when
-// ctx ends.
-func keepGoing(ctx context.Context, env *demos.Env) func() bool {
-	return func() bool {
-		env.Beat()
-		return ctx.Err() == nil
-	}
+		return fmt.Sprintf("it summed to %s, round 1 to %s", ui.Int(again), ui.Int(first))
+	})
 }
 
 func (j job) sequential(ctx context.Context) (outcome, error) {
 	sum, times, err := j.timeRounds(ctx, modes.Sequential, func(ctx context.Context, report bool) (int64, error) {
 		all := span{1, j.n}
-		sum, ok := Sum(all.Lo, all.Hi, keepGoing(ctx, j.env))
+		sum, ok := Sum(all.Lo, all.Hi, modes.KeepGoing(ctx, j.env))
 		if !ok {
 			return 0, context.Cause(ctx)
 		}
@@ -252,7 +225,7 @@ func (j job) goroutines(ctx context.Context) (outcome, error) {
 		g, ctx := errgroup.WithContext(ctx)
 		for i, s := range spans {
 			g.Go(func() error {
-				sum, ok := Sum(s.Lo, s.Hi, keepGoing(ctx, j.env))
+				sum, ok := Sum(s.Lo, s.Hi, modes.KeepGoing(ctx, j.env))
 				if !ok {
 					return context.Cause(ctx)
 				}

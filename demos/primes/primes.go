@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"math"
 	"runtime"
-	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -170,50 +169,11 @@ func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
 	return conclude(j, rep, first, pids, notes), nil
 }
 
-// timeRounds does one round of a mode j.rounds times and keeps the
-// fastest: the round least disturbed by whatever else the machine was
-// doing (Python's timeit reports the minimum of its repeats for the same
-// reason). Only the first round reports each number.
-func (j job) timeRounds(ctx context.Context, mode string, round func(ctx context.Context, report bool) ([]answer, error)) ([]answer, []time.Duration, error) {
-	var first []answer
-	var times []time.Duration
-	for r := range j.rounds {
-		begin := j.env.Now()
-		got, err := round(ctx, r == 0)
-		if err != nil {
-			return nil, nil, err
-		}
-		times = append(times, j.env.Now()-begin)
-		if r == 0 {
-			first = got
-		} else if diff := differ(first, got); diff != "" {
-			return nil, nil, fmt.Errorf("%s round %d disagrees with round 1: %s", mode, r+1, diff)
-		}
-	}
-	if j.rounds > 1 {
-		texts := make([]string, len(times))
-		for i, d := range times {
-			texts[i] = ui.Dur(d)
-		}
-		j.env.Logf("main", demos.Step, "%s: fastest of %d rounds %s (%s)", mode, j.rounds, ui.Dur(slices.Min(times)), strings.Join(texts, ", "))
-	}
-	return first, times, nil
-}
-
-// keepGoing is the trial division's check between chunks of divisors: it
-// tells the watchdog the work is progressing and stops when ctx ends.
-func keepGoing(ctx context.Context, env *demos.Env) func() bool {
-	return func() bool {
-		env.Beat()
-		return ctx.Err() == nil
-	}
-}
-
 func (j job) sequential(ctx context.Context) ([]answer, modes.Run, error) {
 	got, times, err := j.timeRounds(ctx, modes.Sequential, func(ctx context.Context, emit bool) ([]answer, error) {
 		out := make([]answer, len(j.nums))
 		for i, n := range j.nums {
-			f, ok := SmallestFactor(n, keepGoing(ctx, j.env))
+			f, ok := SmallestFactor(n, modes.KeepGoing(ctx, j.env))
 			if !ok {
 				return nil, context.Cause(ctx)
 			}
@@ -235,7 +195,7 @@ func (j job) goroutinePool(ctx context.Context) ([]answer, modes.Run, error) {
 		out := make([]answer, len(j.nums))
 		var done atomic.Int64
 		err := pool(ctx, len(j.nums), j.workers, func(ctx context.Context, w, i int) error {
-			f, ok := SmallestFactor(j.nums[i], keepGoing(ctx, j.env))
+			f, ok := SmallestFactor(j.nums[i], modes.KeepGoing(ctx, j.env))
 			if !ok {
 				return context.Cause(ctx)
 			}
@@ -372,6 +332,12 @@ func (j job) processPool(ctx context.Context) ([]answer, modes.Run, []int, error
 	}
 	j.env.Logf("main", demos.Done, "closed the pool: its %d processes exited", j.workers)
 	return got, modes.Run{Mode: modes.Processes, Workers: j.workers, Startup: startup, Rounds: times}, pids, nil
+}
+
+// timeRounds times a mode over j.rounds rounds (see modes.TimeRounds):
+// every round must find the same factors.
+func (j job) timeRounds(ctx context.Context, mode string, round func(ctx context.Context, report bool) ([]answer, error)) ([]answer, []time.Duration, error) {
+	return modes.TimeRounds(ctx, j.env, mode, j.rounds, round, differ)
 }
 
 // differ describes the first number two modes disagree on, or "".

@@ -5,8 +5,10 @@
 package modes
 
 import (
+	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/pardemo/pardemo/demos"
@@ -162,4 +164,47 @@ func (rep Report) Timing() []demos.Timing {
 		}
 	}
 	return out
+}
+
+// TimeRounds does one round of a mode rounds times and returns the first
+// round's answer with every round's time; callers keep the fastest — the
+// round least disturbed by whatever else the machine was doing (Python's
+// timeit reports the minimum of its repeats for the same reason). Only
+// the first round is asked to report its progress; differ describes how a
+// later round's answer disagrees with the first ("" when it does not), and
+// any disagreement is an error.
+func TimeRounds[T any](ctx context.Context, env *demos.Env, mode string, rounds int,
+	round func(ctx context.Context, report bool) (T, error), differ func(first, again T) string) (T, []time.Duration, error) {
+	var first T
+	var times []time.Duration
+	for r := range rounds {
+		begin := env.Now()
+		got, err := round(ctx, r == 0)
+		if err != nil {
+			return first, nil, err
+		}
+		times = append(times, env.Now()-begin)
+		if r == 0 {
+			first = got
+		} else if diff := differ(first, got); diff != "" {
+			return first, nil, fmt.Errorf("%s round %d disagrees with round 1: %s", mode, r+1, diff)
+		}
+	}
+	if rounds > 1 {
+		texts := make([]string, len(times))
+		for i, d := range times {
+			texts[i] = ui.Dur(d)
+		}
+		env.Logf("main", demos.Step, "%s: fastest of %d rounds %s (%s)", mode, rounds, ui.Dur(slices.Min(times)), strings.Join(texts, ", "))
+	}
+	return first, times, nil
+}
+
+// KeepGoing is a long computation's check between chunks: it tells the
+// watchdog the work is progressing, and says stop once ctx has ended.
+func KeepGoing(ctx context.Context, env *demos.Env) func() bool {
+	return func() bool {
+		env.Beat()
+		return ctx.Err() == nil
+	}
 }

@@ -1,7 +1,7 @@
 package demotest
 
 import (
-	"fmt"
+	"log"
 	"os"
 	"testing"
 
@@ -20,8 +20,7 @@ func Main(m *testing.M, ds ...demos.Demo) {
 	if proc.IsChild() {
 		roles, err := demos.Roles(ds...)
 		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(2)
+			log.Fatalf("demotest: %v", err) // a test set-up mistake, not a scenario's output
 		}
 		os.Exit(proc.Serve(roles))
 	}

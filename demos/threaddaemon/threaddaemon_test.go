@@ -107,3 +107,14 @@ func TestInterrupted(t *testing.T) {
 		})
 	}
 }
+
+// When main outlives every worker (sleeps are under 2 story-seconds), no
+// one is cut off and the verdict says the lesson did not show, with a knob.
+func TestNobodyCutOffIsHonest(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		res, _ := demotest.MustRun(t, threaddaemon.New(), 10, "exit-after=3", "workers=4")
+		if res.Metrics["cut_off"] != 0 || res.Metrics["total_at_exit"] != 4 || res.Observed || res.Hint == "" {
+			t.Fatalf("want nobody cut off, lesson not observed, a hint; got %v %q (hint %q)", res.Metrics, res.Verdict, res.Hint)
+		}
+	})
+}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/pardemo/pardemo/demos"
+	"github.com/pardemo/pardemo/internal/ev"
 	"github.com/pardemo/pardemo/internal/ui"
 )
 
@@ -16,9 +17,9 @@ func TestGroupedScenarios(t *testing.T) {
 	mk := func(name string) demos.Demo {
 		return demos.Demo{Name: name, ID: "F0", Chapter: 6, Title: "fake " + name,
 			Params: []demos.Param{demos.Int("workers", "workers", 2, 1, 8)},
-			Run: func(ctx context.Context, env *demos.Env) (demos.Result, error) {
+			Run: func(ctx context.Context, env *demos.Env) (ev.Result, error) {
 				ran = name + " " + env.Text("workers")
-				return demos.Result{Verdict: "ok", Observed: true}, nil
+				return ev.Result{Verdict: "ok", Observed: true}, nil
 			}}
 	}
 	run := func(args ...string) (string, string, int) {

@@ -19,6 +19,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pardemo/pardemo/demos"
+	"github.com/pardemo/pardemo/internal/ev"
 	"github.com/pardemo/pardemo/internal/proc"
 	"github.com/pardemo/pardemo/internal/ui"
 )
@@ -83,7 +84,7 @@ func (a *app) exit(err error) int {
 	fmt.Fprintf(a.io.Err, "pardemo: %s\n", oneLine(err.Error()))
 	var rendered renderedError
 	if a.json && !errors.As(err, &rendered) {
-		ui.NewJSON(a.io.Out).Fail(ui.Header{}, oneLine(err.Error()), code)
+		ui.NewJSON(a.io.Out).Fail(ev.Header{}, oneLine(err.Error()), code)
 	}
 	return code
 }

@@ -11,7 +11,7 @@ import (
 	"io/fs"
 	"strings"
 
-	"github.com/pardemo/pardemo/internal/ui"
+	"github.com/pardemo/pardemo/internal/ev"
 )
 
 // Demo is one scenario of the catalogue.
@@ -35,7 +35,7 @@ type Demo struct {
 	// Source holds the scenario's Go files, embedded, for `pardemo source`.
 	Source fs.FS
 	// Run performs the scenario for real and concludes from what it saw.
-	Run func(ctx context.Context, env *Env) (Result, error)
+	Run func(ctx context.Context, env *Env) (ev.Result, error)
 	// Children are the roles the scenario's child processes play, keyed by
 	// a name unique to the binary ("tickets/buyer"); Env.Spawn starts one.
 	// The binary (and a test binary, in TestMain) serves them: see Roles.
@@ -56,31 +56,6 @@ func Roles(ds ...Demo) (map[string]ChildRole, error) {
 	}
 	return out, nil
 }
-
-// Re-exported so a scenario needs only this package.
-type (
-	Event  = ui.Event
-	Result = ui.Result
-	Timing = ui.Timing
-	Table  = ui.Table
-	Kind   = ui.Kind
-)
-
-// Event kinds, re-exported from ui.
-const (
-	Start   = ui.KindStart
-	Acquire = ui.KindAcquire
-	Release = ui.KindRelease
-	Wait    = ui.KindWait
-	Wake    = ui.KindWake
-	Send    = ui.KindSend
-	Recv    = ui.KindRecv
-	Step    = ui.KindStep
-	Note    = ui.KindNote
-	Warn    = ui.KindWarn
-	Phase   = ui.KindPhase
-	Done    = ui.KindDone
-)
 
 // ChapterTitle names a curriculum chapter.
 func ChapterTitle(n int) string {

@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/pardemo/pardemo/internal/ev"
 	"github.com/pardemo/pardemo/internal/ui"
 )
 
@@ -42,11 +43,11 @@ func NewRand(seed int64, stream uint64) *rand.Rand {
 func (e *Env) NewRand(i int) *rand.Rand { return NewRand(e.Seed, uint64(i)+1) }
 
 // Emit sends an event down the one event path.
-func (e *Env) Emit(ev Event) { ev.T = 0; e.rec.Emit(ev) }
+func (e *Env) Emit(x ev.Event) { x.T = 0; e.rec.Emit(x) }
 
 // Log emits an event from actor; kv are attribute pairs ("n", 5, ...).
-func (e *Env) Log(actor string, kind Kind, msg string, kv ...any) {
-	ev := Event{Actor: actor, Kind: kind, Msg: msg}
+func (e *Env) Log(actor string, kind ev.Kind, msg string, kv ...any) {
+	ev := ev.Event{Actor: actor, Kind: kind, Msg: msg}
 	if len(kv) > 0 {
 		ev.Attrs = make(map[string]any, len(kv)/2)
 		for i := 0; i+1 < len(kv); i += 2 {
@@ -57,12 +58,12 @@ func (e *Env) Log(actor string, kind Kind, msg string, kv ...any) {
 }
 
 // Logf is Log with a formatted message and no attributes.
-func (e *Env) Logf(actor string, kind Kind, format string, args ...any) {
-	e.rec.Emit(Event{Actor: actor, Kind: kind, Msg: fmt.Sprintf(format, args...)})
+func (e *Env) Logf(actor string, kind ev.Kind, format string, args ...any) {
+	e.rec.Emit(ev.Event{Actor: actor, Kind: kind, Msg: fmt.Sprintf(format, args...)})
 }
 
 // Phase announces a new part of the scenario.
-func (e *Env) Phase(msg string) { e.rec.Emit(Event{Actor: "", Kind: Phase, Msg: msg}) }
+func (e *Env) Phase(msg string) { e.rec.Emit(ev.Event{Actor: "", Kind: ev.Phase, Msg: msg}) }
 
 // Story converts story seconds (the cookbook's durations) to real time.
 func (e *Env) Story(seconds float64) time.Duration {

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/pardemo/pardemo/internal/ui"
+	"github.com/pardemo/pardemo/internal/ev"
 )
 
 // ParamKind is the type of a knob.
@@ -53,7 +53,7 @@ func Choice(name, usage, def string, choices ...string) Param {
 func (p Param) Describe() string {
 	switch p.Kind {
 	case IntKind:
-		return fmt.Sprintf("%s (%s–%s)", p.Usage, ui.Int(p.Min), ui.Int(p.Max))
+		return fmt.Sprintf("%s (%s–%s)", p.Usage, ev.Int(p.Min), ev.Int(p.Max))
 	case ChoiceKind:
 		return fmt.Sprintf("%s (%s)", p.Usage, strings.Join(p.Choices, "|"))
 	case Int64ListKind:
@@ -70,10 +70,10 @@ func (p Param) Parse(s string) (any, error) {
 		clean := strings.NewReplacer(",", "", "_", "").Replace(strings.TrimSpace(s))
 		n, err := strconv.ParseInt(clean, 10, 64)
 		if err != nil {
-			return nil, fmt.Errorf("want a whole number from %s to %s", ui.Int(p.Min), ui.Int(p.Max))
+			return nil, fmt.Errorf("want a whole number from %s to %s", ev.Int(p.Min), ev.Int(p.Max))
 		}
 		if n < p.Min || n > p.Max {
-			return nil, fmt.Errorf("must be from %s to %s", ui.Int(p.Min), ui.Int(p.Max))
+			return nil, fmt.Errorf("must be from %s to %s", ev.Int(p.Min), ev.Int(p.Max))
 		}
 		return int(n), nil
 	case BoolKind:

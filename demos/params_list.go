@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/pardemo/pardemo/internal/ui"
+	"github.com/pardemo/pardemo/internal/ev"
 )
 
 // MaxListLen is the most numbers an Int64ListKind knob accepts, so a pasted
@@ -32,20 +32,20 @@ func (l Int64ListValue) String() string {
 }
 
 func (p Param) describeList() string {
-	return fmt.Sprintf("%s (comma-separated, up to %s numbers, each %s–%s)", p.Usage, ui.Int(MaxListLen), ui.Int(p.Min), ui.Int(p.Max))
+	return fmt.Sprintf("%s (comma-separated, up to %s numbers, each %s–%s)", p.Usage, ev.Int(MaxListLen), ev.Int(p.Min), ev.Int(p.Max))
 }
 
 // parseList checks a comma-separated list. Commas separate numbers here,
 // so unlike an IntKind knob no thousands separators are allowed; an
 // underscore (1_000_003) still is.
 func (p Param) parseList(s string) (Int64ListValue, error) {
-	want := fmt.Sprintf("want whole numbers from %s to %s separated by commas", ui.Int(p.Min), ui.Int(p.Max))
+	want := fmt.Sprintf("want whole numbers from %s to %s separated by commas", ev.Int(p.Min), ev.Int(p.Max))
 	if strings.TrimSpace(s) == "" {
 		return nil, fmt.Errorf("no numbers: %s", want)
 	}
 	fields := strings.Split(s, ",")
 	if len(fields) > MaxListLen {
-		return nil, fmt.Errorf("%s numbers; at most %s are allowed", ui.Int(len(fields)), ui.Int(MaxListLen))
+		return nil, fmt.Errorf("%s numbers; at most %s are allowed", ev.Int(len(fields)), ev.Int(MaxListLen))
 	}
 	out := make(Int64ListValue, 0, len(fields))
 	for i, f := range fields {

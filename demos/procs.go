@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/pardemo/pardemo/internal/ev"
 	"github.com/pardemo/pardemo/internal/proc"
 )
 
@@ -45,7 +46,7 @@ func Actor(c *proc.Child) string { return fmt.Sprintf("%s [pid %d]", c.Name, c.P
 
 func (e *Env) spec(role, name string, args any) proc.Spec {
 	return proc.Spec{Role: role, Name: name, Args: args, Speed: e.Speed, Seed: e.Seed, Epoch: e.rec.Epoch(),
-		OnEvent: func(c *proc.Child, ev Event) {
+		OnEvent: func(c *proc.Child, ev ev.Event) {
 			ev.Actor = Actor(c)
 			if ev.Attrs == nil {
 				ev.Attrs = map[string]any{}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pardemo/pardemo/internal/ev"
 	"github.com/pardemo/pardemo/internal/ui"
 )
 
@@ -30,7 +31,7 @@ type StallError struct {
 }
 
 func (s *StallError) Error() string {
-	msg := fmt.Sprintf("watchdog: no progress for %s; %s", ui.Dur(s.Idle), s.Explain)
+	msg := fmt.Sprintf("watchdog: no progress for %s; %s", ev.Dur(s.Idle), s.Explain)
 	if s.Stuck {
 		msg += " (the scenario did not stop when told to)"
 	}
@@ -47,11 +48,11 @@ func Stalled(ctx context.Context) (*StallError, bool) {
 }
 
 // HeaderFor describes d run with cfg.
-func HeaderFor(d Demo, cfg Config) ui.Header {
-	h := ui.Header{Demo: d.Name, ID: d.ID, Title: d.Title, Python: d.Python, Go: d.Go, Seed: cfg.Seed, Speed: cfg.Speed}
+func HeaderFor(d Demo, cfg Config) ev.Header {
+	h := ev.Header{Demo: d.Name, ID: d.ID, Title: d.Title, Python: d.Python, Go: d.Go, Seed: cfg.Seed, Speed: cfg.Speed}
 	for _, p := range d.Params {
 		if cfg.Values.Changed(p.Name) {
-			h.Params = append(h.Params, ui.Param{Name: p.Name, Value: cfg.Values.Text(p.Name)})
+			h.Params = append(h.Params, ev.Param{Name: p.Name, Value: cfg.Values.Text(p.Name)})
 		}
 	}
 	return h
@@ -61,7 +62,7 @@ func HeaderFor(d Demo, cfg Config) ui.Header {
 // returns the result and the wall time, or an error: ErrInterrupted when
 // ctx ended, a *StallError when the watchdog gave up, or whatever Run
 // returned.
-func Execute(ctx context.Context, d Demo, cfg Config, out ui.Renderer) (Result, time.Duration, error) {
+func Execute(ctx context.Context, d Demo, cfg Config, out ui.Renderer) (ev.Result, time.Duration, error) {
 	if cfg.Values == nil {
 		cfg.Values = NewValues(d.Params)
 	}
@@ -109,19 +110,19 @@ func Execute(ctx context.Context, d Demo, cfg Config, out ui.Renderer) (Result, 
 }
 
 type outcome struct {
-	res Result
+	res ev.Result
 	err error
 }
 
 // watch waits for the scenario while polling for progress.
-func watch(ctx context.Context, env *Env, cfg Config, cancel context.CancelCauseFunc, done <-chan outcome) (Result, error) {
+func watch(ctx context.Context, env *Env, cfg Config, cancel context.CancelCauseFunc, done <-chan outcome) (ev.Result, error) {
 	poll := min(cfg.Watchdog/10, 100*time.Millisecond)
 	tick := time.NewTicker(poll)
 	defer tick.Stop()
 	last, _ := env.progress()
 	quietSince := time.Now()
 	// stop tells the scenario to end and gives it cfg.Grace to do so.
-	stop := func(cause error) (Result, error) {
+	stop := func(cause error) (ev.Result, error) {
 		cancel(cause)
 		g := time.NewTimer(cfg.Grace)
 		defer g.Stop()
@@ -135,7 +136,7 @@ func watch(ctx context.Context, env *Env, cfg Config, cancel context.CancelCause
 			if s, ok := cause.(*StallError); ok {
 				s.Stuck = true
 			}
-			return Result{}, cause
+			return ev.Result{}, cause
 		}
 	}
 	for {
@@ -171,7 +172,7 @@ func explain(env *Env) string {
 		if e.Actor == "" {
 			continue
 		}
-		parts = append(parts, fmt.Sprintf("%s last said %q %s ago", e.Actor, e.Msg, ui.Dur(now-e.T)))
+		parts = append(parts, fmt.Sprintf("%s last said %q %s ago", e.Actor, e.Msg, ev.Dur(now-e.T)))
 	}
 	if len(parts) == 0 {
 		return "no actor ever reported anything"

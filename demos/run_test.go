@@ -11,16 +11,17 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/pardemo/pardemo/demos"
+	"github.com/pardemo/pardemo/internal/ev"
 	"github.com/pardemo/pardemo/internal/ui"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-func demo(run func(ctx context.Context, env *demos.Env) (demos.Result, error)) demos.Demo {
+func demo(run func(ctx context.Context, env *demos.Env) (ev.Result, error)) demos.Demo {
 	return demos.Demo{Name: "t", ID: "T0", Chapter: 1, Title: "test", Run: run}
 }
 
-func execute(t *testing.T, ctx context.Context, d demos.Demo, watchdog time.Duration) (demos.Result, *ui.Capture, error) {
+func execute(t *testing.T, ctx context.Context, d demos.Demo, watchdog time.Duration) (ev.Result, *ui.Capture, error) {
 	t.Helper()
 	c := &ui.Capture{}
 	res, _, err := demos.Execute(ctx, d, demos.Config{Seed: 1, Speed: 10, Watchdog: watchdog}, c)
@@ -32,14 +33,14 @@ func execute(t *testing.T, ctx context.Context, d demos.Demo, watchdog time.Dura
 func TestWatchdogEndsAStall(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		release := make(chan struct{})
-		d := demo(func(ctx context.Context, env *demos.Env) (demos.Result, error) {
-			env.Log("worker", demos.Wait, "waits for a lock nobody will release")
+		d := demo(func(ctx context.Context, env *demos.Env) (ev.Result, error) {
+			env.Log("worker", ev.Wait, "waits for a lock nobody will release")
 			select {
 			case <-release:
 			case <-ctx.Done():
-				return demos.Result{}, context.Cause(ctx)
+				return ev.Result{}, context.Cause(ctx)
 			}
-			return demos.Result{}, nil
+			return ev.Result{}, nil
 		})
 		start := time.Now()
 		_, c, err := execute(t, context.Background(), d, 2*time.Second)
@@ -63,14 +64,14 @@ func TestWatchdogEndsAStall(t *testing.T) {
 // it reads the cause and returns a result, with its own explanation.
 func TestStallAsLesson(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		d := demo(func(ctx context.Context, env *demos.Env) (demos.Result, error) {
+		d := demo(func(ctx context.Context, env *demos.Env) (ev.Result, error) {
 			env.OnStall(func() string { return "A holds x and waits for y; B holds y and waits for x" })
 			<-ctx.Done()
 			s, ok := demos.Stalled(ctx)
 			if !ok {
-				return demos.Result{}, errors.New("not a stall")
+				return ev.Result{}, errors.New("not a stall")
 			}
-			return demos.Result{Verdict: s.Explain, Observed: true}, nil
+			return ev.Result{Verdict: s.Explain, Observed: true}, nil
 		})
 		res, _, err := execute(t, context.Background(), d, time.Second)
 		if err != nil || !res.Observed || !strings.Contains(res.Verdict, "A holds x") {
@@ -82,8 +83,8 @@ func TestStallAsLesson(t *testing.T) {
 // Sleeping on the story clock is progress: a long sleep is not a stall.
 func TestSleepIsNotAStall(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		d := demo(func(ctx context.Context, env *demos.Env) (demos.Result, error) {
-			return demos.Result{Verdict: "slept"}, env.Sleep(ctx, 100) // 10 s at speed 10
+		d := demo(func(ctx context.Context, env *demos.Env) (ev.Result, error) {
+			return ev.Result{Verdict: "slept"}, env.Sleep(ctx, 100) // 10 s at speed 10
 		})
 		if res, _, err := execute(t, context.Background(), d, time.Second); err != nil || res.Verdict != "slept" {
 			t.Fatalf("res %+v err %v", res, err)
@@ -94,12 +95,12 @@ func TestSleepIsNotAStall(t *testing.T) {
 // Beats keep a long computation alive without events.
 func TestBeatsKeepAlive(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		d := demo(func(ctx context.Context, env *demos.Env) (demos.Result, error) {
+		d := demo(func(ctx context.Context, env *demos.Env) (ev.Result, error) {
 			for range 50 {
 				time.Sleep(100 * time.Millisecond) // stands in for computing
 				env.Beat()
 			}
-			return demos.Result{Verdict: "done"}, nil
+			return ev.Result{Verdict: "done"}, nil
 		})
 		if _, _, err := execute(t, context.Background(), d, time.Second); err != nil {
 			t.Fatal(err)
@@ -111,8 +112,8 @@ func TestInterrupt(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		time.AfterFunc(time.Second, cancel)
-		d := demo(func(ctx context.Context, env *demos.Env) (demos.Result, error) {
-			return demos.Result{}, env.Sleep(ctx, 1000)
+		d := demo(func(ctx context.Context, env *demos.Env) (ev.Result, error) {
+			return ev.Result{}, env.Sleep(ctx, 1000)
 		})
 		if _, _, err := execute(t, ctx, d, time.Second); !errors.Is(err, demos.ErrInterrupted) {
 			t.Fatalf("err = %v", err)
@@ -125,9 +126,9 @@ func TestInterrupt(t *testing.T) {
 func TestStuckScenarioIsAbandoned(t *testing.T) {
 	block := make(chan struct{})
 	defer close(block) // let the abandoned goroutine finish before goleak looks
-	d := demo(func(ctx context.Context, env *demos.Env) (demos.Result, error) {
+	d := demo(func(ctx context.Context, env *demos.Env) (ev.Result, error) {
 		<-block
-		return demos.Result{}, nil
+		return ev.Result{}, nil
 	})
 	c := &ui.Capture{}
 	_, _, err := demos.Execute(context.Background(), d, demos.Config{Seed: 1, Speed: 10, Watchdog: 200 * time.Millisecond, Grace: 100 * time.Millisecond}, c)
@@ -138,7 +139,7 @@ func TestStuckScenarioIsAbandoned(t *testing.T) {
 }
 
 func TestPanicBecomesAnError(t *testing.T) {
-	d := demo(func(ctx context.Context, env *demos.Env) (demos.Result, error) { panic("boom") })
+	d := demo(func(ctx context.Context, env *demos.Env) (ev.Result, error) { panic("boom") })
 	if _, _, err := execute(t, context.Background(), d, time.Second); err == nil || !strings.Contains(err.Error(), "boom") {
 		t.Fatalf("err = %v", err)
 	}
@@ -146,11 +147,11 @@ func TestPanicBecomesAnError(t *testing.T) {
 
 func TestEventsAreStampedInOrder(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		d := demo(func(ctx context.Context, env *demos.Env) (demos.Result, error) {
-			env.Log("a", demos.Start, "one", "n", 1)
+		d := demo(func(ctx context.Context, env *demos.Env) (ev.Result, error) {
+			env.Log("a", ev.Start, "one", "n", 1)
 			_ = env.Sleep(ctx, 5) // 0.5 s
-			env.Logf("b", demos.Done, "two %d", 2)
-			return demos.Result{Verdict: "ok"}, nil
+			env.Logf("b", ev.Done, "two %d", 2)
+			return ev.Result{Verdict: "ok"}, nil
 		})
 		_, c, err := execute(t, context.Background(), d, time.Second)
 		if err != nil || len(c.Events) != 2 {

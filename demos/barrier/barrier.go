@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/pardemo/pardemo/demos"
+	"github.com/pardemo/pardemo/internal/ev"
 	isync "github.com/pardemo/pardemo/internal/sync"
-	"github.com/pardemo/pardemo/internal/ui"
 )
 
 //go:embed barrier.go processes.go
@@ -59,7 +59,7 @@ type worker struct {
 	pid     int // the process it ran in
 }
 
-func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
+func run(ctx context.Context, env *demos.Env) (ev.Result, error) {
 	useBarrier := !env.Bool("no-barrier")
 	// Random work before the barrier, drawn up front so --seed replays it.
 	// The barrier workers' work differs by at least half a story-second, so
@@ -82,7 +82,7 @@ func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
 		play = runProcesses // processes.go
 	}
 	if err := play(ctx, env, ws, useBarrier); err != nil {
-		return demos.Result{}, err
+		return ev.Result{}, err
 	}
 	return conclude(ws, useBarrier, processes), nil
 }
@@ -92,9 +92,9 @@ func runGoroutines(ctx context.Context, env *demos.Env, ws []*worker, useBarrier
 	b := isync.NewBarrier(2)
 	var printLock sync.Mutex // the cookbook serialises printing with a lock
 	if useBarrier {
-		env.Log("main", demos.Note, "barrier-1 and barrier-2 meet at a barrier for 2 before stamping the time; free-1 and free-2 stamp as soon as their work is done")
+		env.Log("main", ev.Note, "barrier-1 and barrier-2 meet at a barrier for 2 before stamping the time; free-1 and free-2 stamp as soon as their work is done")
 	} else {
-		env.Log("main", demos.Note, "--no-barrier: every worker stamps the time as soon as its work is done")
+		env.Log("main", ev.Note, "--no-barrier: every worker stamps the time as soon as its work is done")
 	}
 
 	errs := make(chan error, len(ws))
@@ -102,14 +102,14 @@ func runGoroutines(ctx context.Context, env *demos.Env, ws []*worker, useBarrier
 	for _, w := range ws {
 		w.pid = os.Getpid() // goroutines all live in this one process
 		wg.Go(func() {
-			env.Logf(w.name, demos.Start, "works for %.2f story-seconds", w.delay)
+			env.Logf(w.name, ev.Start, "works for %.2f story-seconds", w.delay)
 			if err := env.Sleep(ctx, w.delay); err != nil {
 				errs <- err
 				return
 			}
 			w.arrived = env.Now()
 			if w.meets && useBarrier {
-				env.Log(w.name, demos.Wait, fmt.Sprintf("reaches the barrier (%d of %d there)", b.Waiting()+1, b.Parties()))
+				env.Log(w.name, ev.Wait, fmt.Sprintf("reaches the barrier (%d of %d there)", b.Waiting()+1, b.Parties()))
 				if _, err := b.Wait(ctx); err != nil {
 					errs <- err
 					return
@@ -117,7 +117,7 @@ func runGoroutines(ctx context.Context, env *demos.Env, ws []*worker, useBarrier
 			}
 			w.stamp = env.Now() // the moment that matters: taken before the print lock
 			printLock.Lock()
-			env.Log(w.name, demos.Done, fmt.Sprintf("stamp %s", stampText(w.stamp)), "stamp_ms", ui.Ms(w.stamp))
+			env.Log(w.name, ev.Done, fmt.Sprintf("stamp %s", stampText(w.stamp)), "stamp_ms", ev.Ms(w.stamp))
 			printLock.Unlock()
 		})
 	}
@@ -131,7 +131,7 @@ func runGoroutines(ctx context.Context, env *demos.Env, ws []*worker, useBarrier
 
 func stampText(d time.Duration) string { return fmt.Sprintf("+%.6fs", d.Seconds()) }
 
-func conclude(ws []*worker, useBarrier, processes bool) demos.Result {
+func conclude(ws []*worker, useBarrier, processes bool) ev.Result {
 	b1, b2 := ws[0], ws[1]
 	skew := b1.stamp - b2.stamp
 	if skew < 0 {
@@ -148,25 +148,25 @@ func conclude(ws []*worker, useBarrier, processes bool) demos.Result {
 	}
 	afterFree := true
 	stamps, pids := map[string]any{}, map[string]any{}
-	tb := demos.Table{Title: "workers", Header: []string{"worker", "pid", "work (story s)", "done working", "stamped"}}
+	tb := ev.Table{Title: "workers", Header: []string{"worker", "pid", "work (story s)", "done working", "stamped"}}
 	for _, w := range ws {
-		stamps[w.name] = ui.Ms(w.stamp)
+		stamps[w.name] = ev.Ms(w.stamp)
 		pids[w.name] = w.pid
 		if !w.meets && (w.stamp >= b1.stamp || w.stamp >= b2.stamp) {
 			afterFree = false
 		}
 		tb.Rows = append(tb.Rows, []string{w.name, strconv.Itoa(w.pid), fmt.Sprintf("%.2f", w.delay), stampText(w.arrived), stampText(w.stamp)})
 	}
-	res := demos.Result{
-		Metrics: map[string]any{"barrier_skew_ms": ui.Ms(skew), "barrier_after_free": afterFree,
-			"first_waited_ms": ui.Ms(firstWaited), "stamps_ms": stamps, "processes": processes, "pids": pids},
-		Tables: []demos.Table{tb},
-		Timing: []demos.Timing{{Label: "skew between barrier workers", D: skew}, {Label: first.name + " waited at the barrier", D: firstWaited}},
+	res := ev.Result{
+		Metrics: map[string]any{"barrier_skew_ms": ev.Ms(skew), "barrier_after_free": afterFree,
+			"first_waited_ms": ev.Ms(firstWaited), "stamps_ms": stamps, "processes": processes, "pids": pids},
+		Tables: []ev.Table{tb},
+		Timing: []ev.Timing{{Label: "skew between barrier workers", D: skew}, {Label: first.name + " waited at the barrier", D: firstWaited}},
 	}
 	switch {
 	case !useBarrier:
 		res.Observed = skew > bound
-		res.Verdict = fmt.Sprintf("without the barrier, barrier-1 and barrier-2 stamped %s apart, each when its own work ended", ui.Dur(skew))
+		res.Verdict = fmt.Sprintf("without the barrier, barrier-1 and barrier-2 stamped %s apart, each when its own work ended", ev.Dur(skew))
 		if !res.Observed {
 			res.Verdict += " (their random work happened to take about as long)"
 			res.Hint = "another --seed"
@@ -177,12 +177,12 @@ func conclude(ws []*worker, useBarrier, processes bool) demos.Result {
 	case skew <= bound && afterFree:
 		res.Observed = true
 		res.Verdict = fmt.Sprintf("%s stamped %s apart, after both free workers: %s waited %s for %s, then both left together",
-			who, ui.Dur(skew), first.name, ui.Dur(firstWaited), last.name)
+			who, ev.Dur(skew), first.name, ev.Dur(firstWaited), last.name)
 	case !afterFree:
-		res.Verdict = fmt.Sprintf("%s stamped %s apart, but a free worker stamped after them", who, ui.Dur(skew))
+		res.Verdict = fmt.Sprintf("%s stamped %s apart, but a free worker stamped after them", who, ev.Dur(skew))
 		res.Hint = "the machine may be overloaded; run it again"
 	default:
-		res.Verdict = fmt.Sprintf("%s stamped %s apart: released together, but the machine was too busy to run them at once", who, ui.Dur(skew))
+		res.Verdict = fmt.Sprintf("%s stamped %s apart: released together, but the machine was too busy to run them at once", who, ev.Dur(skew))
 		res.Hint = "run it again on a less busy machine"
 	}
 	return res

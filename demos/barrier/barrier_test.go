@@ -10,6 +10,7 @@ import (
 
 	"github.com/pardemo/pardemo/demos/barrier"
 	"github.com/pardemo/pardemo/demos/internal/demotest"
+	"github.com/pardemo/pardemo/internal/ev"
 	"github.com/pardemo/pardemo/internal/proc"
 	"github.com/pardemo/pardemo/internal/ui"
 )
@@ -179,7 +180,7 @@ func checkPids(t *testing.T, c *ui.Capture, m map[string]any) map[string]int {
 // index is demotest.Index for a worker that may be a process, whose actor
 // is "name [pid N]".
 func index(c *ui.Capture, name, part string) int {
-	return slices.IndexFunc(c.Events, func(e ui.Event) bool {
+	return slices.IndexFunc(c.Events, func(e ev.Event) bool {
 		actor, _, _ := strings.Cut(e.Actor, " [pid ")
 		return actor == name && strings.Contains(e.Msg, part)
 	})

@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"github.com/pardemo/pardemo/demos"
+	"github.com/pardemo/pardemo/internal/ev"
 	"github.com/pardemo/pardemo/internal/proc"
 	isync "github.com/pardemo/pardemo/internal/sync"
-	"github.com/pardemo/pardemo/internal/ui"
 )
 
 // With --processes every worker is a child process: a copy of this program
@@ -60,7 +60,7 @@ func processWorker(ctx context.Context, self *proc.Self) error {
 	}
 	stamp := func() report {
 		r := report{Stamp: self.Now()} // the moment that matters, taken first
-		self.Log(demos.Done, fmt.Sprintf("stamp %s", stampText(r.Stamp)), "stamp_ms", ui.Ms(r.Stamp))
+		self.Log(ev.Done, fmt.Sprintf("stamp %s", stampText(r.Stamp)), "stamp_ms", ev.Ms(r.Stamp))
 		return r
 	}
 	return self.Work(ctx, func(ctx context.Context, raw json.RawMessage) (any, error) {
@@ -72,7 +72,7 @@ func processWorker(ctx context.Context, self *proc.Self) error {
 		case "ready":
 			return nil, nil
 		case "work":
-			self.Logf(demos.Start, "works for %.2f story-seconds", a.Delay)
+			self.Logf(ev.Start, "works for %.2f story-seconds", a.Delay)
 			if err := self.Sleep(ctx, a.Delay); err != nil {
 				return nil, err
 			}
@@ -82,7 +82,7 @@ func processWorker(ctx context.Context, self *proc.Self) error {
 				return r, nil
 			}
 			r := report{Arrived: self.Now()}
-			self.Log(demos.Wait, "reaches the barrier: tells the coordinator and waits for its go")
+			self.Log(ev.Wait, "reaches the barrier: tells the coordinator and waits for its go")
 			return r, nil // the answer is the arrival; the release is the next order
 		case "go":
 			return stamp(), nil
@@ -110,7 +110,7 @@ func runProcesses(ctx context.Context, env *demos.Env, ws []*worker, useBarrier 
 		}
 		kids = append(kids, c)
 		w.pid = c.Pid
-		env.Log("main", demos.Start, fmt.Sprintf("started %s as process %d", w.name, c.Pid), "pid", c.Pid)
+		env.Log("main", ev.Start, fmt.Sprintf("started %s as process %d", w.name, c.Pid), "pid", c.Pid)
 	}
 	// A process takes milliseconds to start, and not the same for each.
 	// Wait until all four answer before any starts its work, so that
@@ -121,9 +121,9 @@ func runProcesses(ctx context.Context, env *demos.Env, ws []*worker, useBarrier 
 		}
 	}
 	if useBarrier {
-		env.Log("main", demos.Note, "all four processes are up. barrier-1 and barrier-2 report to main when their work is done and wait for main's go; main lets them go when both have arrived. free-1 and free-2 stamp as soon as their work is done")
+		env.Log("main", ev.Note, "all four processes are up. barrier-1 and barrier-2 report to main when their work is done and wait for main's go; main lets them go when both have arrived. free-1 and free-2 stamp as soon as their work is done")
 	} else {
-		env.Log("main", demos.Note, "all four processes are up. --no-barrier: every process stamps the time as soon as its work is done")
+		env.Log("main", ev.Note, "all four processes are up. --no-barrier: every process stamps the time as soon as its work is done")
 	}
 
 	// The children sleep on their own clocks, which the watchdog cannot

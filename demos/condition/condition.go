@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/pardemo/pardemo/demos"
-	"github.com/pardemo/pardemo/internal/ui"
+	"github.com/pardemo/pardemo/internal/ev"
 )
 
 //go:embed condition.go
@@ -67,11 +67,11 @@ type shelf struct {
 	producerWaited     time.Duration
 }
 
-func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
+func run(ctx context.Context, env *demos.Env) (ev.Result, error) {
 	s := &shelf{capacity: env.Int("capacity"), items: env.Int("items")}
 	s.cond = sync.NewCond(&s.mu)
 	nCons := env.Int("consumers")
-	env.Logf("main", demos.Note, "the producer adds an item every %g story-second to a list of at most %d; %d consumer(s) each take one every %g story-seconds",
+	env.Logf("main", ev.Note, "the producer adds an item every %g story-second to a list of at most %d; %d consumer(s) each take one every %g story-seconds",
 		produceEvery, s.capacity, nCons, consumeEvery)
 
 	// sync.Cond.Wait cannot watch a context. When ctx ends, wake every
@@ -97,7 +97,7 @@ func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
 	close(errs)
 	for err := range errs {
 		if err != nil {
-			return demos.Result{}, err
+			return ev.Result{}, err
 		}
 	}
 	return conclude(s, nCons), nil
@@ -117,7 +117,7 @@ func (s *shelf) waitUntil(ctx context.Context, env *demos.Env, actor string, rea
 		}
 		if waited {
 			s.rewaits++
-			env.Logf(actor, demos.Wait, "woken, but %s again: waits again", why)
+			env.Logf(actor, ev.Wait, "woken, but %s again: waits again", why)
 		}
 		waited = true
 		s.cond.Wait() // unlocks s.mu while asleep, locks it again before returning
@@ -126,7 +126,7 @@ func (s *shelf) waitUntil(ctx context.Context, env *demos.Env, actor string, rea
 }
 
 func produce(ctx context.Context, env *demos.Env, s *shelf) error {
-	env.Log("producer", demos.Start, "starts adding items")
+	env.Log("producer", ev.Start, "starts adding items")
 	for n := 1; n <= s.items; n++ {
 		if err := env.SleepUntil(ctx, float64(n)*produceEvery); err != nil {
 			return err
@@ -135,7 +135,7 @@ func produce(ctx context.Context, env *demos.Env, s *shelf) error {
 		room := func() bool { return len(s.list) < s.capacity }
 		if !room() {
 			s.producerWaits++
-			env.Logf("producer", demos.Wait, "the list is full (%d of %d): stops and waits", len(s.list), s.capacity)
+			env.Logf("producer", ev.Wait, "the list is full (%d of %d): stops and waits", len(s.list), s.capacity)
 		}
 		start := env.Now()
 		waited, err := s.waitUntil(ctx, env, "producer", room, "the list is full")
@@ -145,24 +145,24 @@ func produce(ctx context.Context, env *demos.Env, s *shelf) error {
 		}
 		if waited {
 			s.producerWaited += env.Now() - start
-			env.Logf("producer", demos.Wake, "woken: %s took an item, so there is room (%d of %d)", s.lastTaker, len(s.list), s.capacity)
+			env.Logf("producer", ev.Wake, "woken: %s took an item, so there is room (%d of %d)", s.lastTaker, len(s.list), s.capacity)
 		}
 		s.list = append(s.list, n)
 		s.produced++
 		s.maxLen = max(s.maxLen, len(s.list))
-		env.Log("producer", demos.Send, fmt.Sprintf("adds item %d (%d of %d)", n, len(s.list), s.capacity), "item", n, "len", len(s.list))
+		env.Log("producer", ev.Send, fmt.Sprintf("adds item %d (%d of %d)", n, len(s.list), s.capacity), "item", n, "len", len(s.list))
 		// One Cond serves two conditions (room and items), so Broadcast:
 		// Signal could wake only another producer-side waiter, and the
 		// goroutine that can act would sleep on.
 		s.cond.Broadcast()
 		s.mu.Unlock()
 	}
-	env.Logf("producer", demos.Done, "added all %d items", s.items)
+	env.Logf("producer", ev.Done, "added all %d items", s.items)
 	return nil
 }
 
 func consume(ctx context.Context, env *demos.Env, s *shelf, name string) error {
-	env.Log(name, demos.Start, "starts taking items")
+	env.Log(name, ev.Start, "starts taking items")
 	took := 0
 	if err := env.Sleep(ctx, consumerStart); err != nil {
 		return err
@@ -177,7 +177,7 @@ func consume(ctx context.Context, env *demos.Env, s *shelf, name string) error {
 		ready := func() bool { return len(s.list) > 0 || s.consumed == s.items }
 		if !ready() {
 			s.consumerWaits++
-			env.Log(name, demos.Wait, "the list is empty: waits")
+			env.Log(name, ev.Wait, "the list is empty: waits")
 		}
 		waited, err := s.waitUntil(ctx, env, name, ready, "the list is empty")
 		if err != nil {
@@ -186,34 +186,34 @@ func consume(ctx context.Context, env *demos.Env, s *shelf, name string) error {
 		}
 		if s.consumed == s.items {
 			s.mu.Unlock()
-			env.Logf(name, demos.Done, "every item is taken; took %d", took)
+			env.Logf(name, ev.Done, "every item is taken; took %d", took)
 			return nil
 		}
 		if waited {
-			env.Log(name, demos.Wake, "woken: an item arrived")
+			env.Log(name, ev.Wake, "woken: an item arrived")
 		}
 		item := s.list[0]
 		s.list = s.list[1:]
 		s.consumed++
 		took++
 		s.lastTaker = name
-		env.Log(name, demos.Recv, fmt.Sprintf("takes item %d (%d of %d)", item, len(s.list), s.capacity), "item", item, "len", len(s.list))
+		env.Log(name, ev.Recv, fmt.Sprintf("takes item %d (%d of %d)", item, len(s.list), s.capacity), "item", item, "len", len(s.list))
 		s.cond.Broadcast() // wakes the producer if it waits for room
 		last := s.consumed == s.items
 		s.mu.Unlock()
 		if last {
-			env.Logf(name, demos.Done, "took the last item; took %d", took)
+			env.Logf(name, ev.Done, "took the last item; took %d", took)
 			return nil
 		}
 	}
 }
 
-func conclude(s *shelf, nCons int) demos.Result {
-	res := demos.Result{
+func conclude(s *shelf, nCons int) ev.Result {
+	res := ev.Result{
 		Metrics: map[string]any{"items": s.items, "produced": s.produced, "consumed": s.consumed, "capacity": s.capacity,
 			"consumers": nCons, "max_len": s.maxLen, "producer_waits": s.producerWaits, "consumer_waits": s.consumerWaits,
-			"rewaits": s.rewaits, "producer_waited_ms": ui.Ms(s.producerWaited)},
-		Timing: []demos.Timing{{Label: "producer waited for room", D: s.producerWaited}},
+			"rewaits": s.rewaits, "producer_waited_ms": ev.Ms(s.producerWaited)},
+		Timing: []ev.Timing{{Label: "producer waited for room", D: s.producerWaited}},
 	}
 	res.Verdict = fmt.Sprintf("%d produced, %d consumed; the list peaked at %d of %d", s.produced, s.consumed, s.maxLen, s.capacity)
 	if s.produced != s.items || s.consumed != s.items || s.maxLen > s.capacity || len(s.list) != 0 {

@@ -15,6 +15,7 @@ import (
 	"github.com/pardemo/pardemo/demos"
 	"github.com/pardemo/pardemo/demos/condition"
 	"github.com/pardemo/pardemo/demos/internal/demotest"
+	"github.com/pardemo/pardemo/internal/ev"
 	"github.com/pardemo/pardemo/internal/ui"
 )
 
@@ -86,9 +87,9 @@ func replay(t *testing.T, c *ui.Capture, capacity int) (maxLen int) {
 	length := 0
 	for _, e := range c.Events {
 		switch e.Kind {
-		case demos.Send:
+		case ev.Send:
 			length++
-		case demos.Recv:
+		case ev.Recv:
 			length--
 		default:
 			continue
@@ -131,7 +132,7 @@ func TestInvariantsInRealTime(t *testing.T) {
 		// Each consumer ends, and their takes add up to the items.
 		taken := 0
 		for _, e := range c.Events {
-			if e.Kind == demos.Recv {
+			if e.Kind == ev.Recv {
 				taken++
 			}
 		}
@@ -148,7 +149,7 @@ func TestInvariantsInRealTime(t *testing.T) {
 func TestRewaitsWithManyConsumers(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		res, c := demotest.MustRun(t, condition.New(), 1, "consumers=4")
-		again := slices.IndexFunc(c.Events, func(e ui.Event) bool { return strings.Contains(e.Msg, "waits again") })
+		again := slices.IndexFunc(c.Events, func(e ev.Event) bool { return strings.Contains(e.Msg, "waits again") })
 		if again < 0 || c.Events[again].T != 3*time.Second {
 			t.Fatalf("first rewait at event %d, want one at 3s", again)
 		}

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/pardemo/pardemo/demos"
-	"github.com/pardemo/pardemo/internal/ui"
+	"github.com/pardemo/pardemo/internal/ev"
 )
 
 //go:embed deadlock.go locks.go
@@ -94,7 +94,7 @@ type outcome struct {
 	moved      bool          // somebody moved while the detector watched: no deadlock after all
 }
 
-func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
+func run(ctx context.Context, env *demos.Env) (ev.Result, error) {
 	ordered, detector := env.Bool("ordered"), env.String("detector")
 	ws := plan(env.Int("workers"), ordered)
 	t := newTable(env, detector == byGraph)
@@ -127,20 +127,20 @@ func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
 	case <-t.found:
 		out.detectedBy, out.found, out.graph = byGraph, env.Now(), t.snapshot()
 		out.graph.cycle = t.firstCycle()
-		env.Log("detector", demos.Warn, "DEADLOCK: "+describe(out.graph.cycle), "cycle", out.graph.cycle)
+		env.Log("detector", ev.Warn, "DEADLOCK: "+describe(out.graph.cycle), "cycle", out.graph.cycle)
 		// A cycle of waits on locks nobody can take away means nobody on it
 		// can ever move. Watch for a story-second to show it.
-		env.Logf("detector", demos.Note, "a cycle in the wait-for graph: every worker on it waits for the next, so none can ever move. Watching %g story-second to be sure", confirm)
+		env.Logf("detector", ev.Note, "a cycle in the wait-for graph: every worker on it waits for the next, so none can ever move. Watching %g story-second to be sure", confirm)
 		if err := env.Sleep(ctx, confirm); err != nil {
 			stop(err)
 			<-done
-			return demos.Result{}, err
+			return ev.Result{}, err
 		}
 		out.moved = t.snapshot().moves != out.graph.moves
 		if out.moved {
-			env.Log("detector", demos.Warn, "somebody moved after all")
+			env.Log("detector", ev.Warn, "somebody moved after all")
 		} else {
-			env.Logf("detector", demos.Step, "%g story-second later nobody has moved; ends the run by cancelling every wait", confirm)
+			env.Logf("detector", ev.Step, "%g story-second later nobody has moved; ends the run by cancelling every wait", confirm)
 		}
 		stop(errBroken)
 		<-done
@@ -149,13 +149,13 @@ func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
 		if !ok { // Ctrl-C
 			stop(context.Cause(ctx))
 			<-done
-			return demos.Result{}, context.Cause(ctx)
+			return ev.Result{}, context.Cause(ctx)
 		}
 		out.detectedBy, out.found, out.idle = byWatchdog, env.Now(), s.Idle
 		if g := atStall.Load(); g != nil {
 			out.graph = *g
 		}
-		env.Log("watchdog", demos.Warn, fmt.Sprintf("no progress for %s: %s", ui.Dur(s.Idle), s.Explain), "cycle", out.graph.cycle)
+		env.Log("watchdog", ev.Warn, fmt.Sprintf("no progress for %s: %s", ev.Dur(s.Idle), s.Explain), "cycle", out.graph.cycle)
 		stop(context.Cause(ctx)) // the workers give up their waits
 		<-done
 	}
@@ -165,51 +165,51 @@ func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
 
 func introduce(env *demos.Env, ws []*worker, ordered bool, detector string) {
 	if len(ws) == 2 {
-		env.Logf("main", demos.Note, "%s takes %s, then %s; %s takes %s, then %s. Each pauses %g story-second between its two locks",
+		env.Logf("main", ev.Note, "%s takes %s, then %s; %s takes %s, then %s. Each pauses %g story-second between its two locks",
 			ws[0].name, ws[0].first, ws[0].second, ws[1].name, ws[1].first, ws[1].second, pause)
 	} else {
-		env.Logf("main", demos.Note, "%d workers sit in a ring; each needs two locks, its own and its neighbour's, and pauses %g story-second between taking them", len(ws), pause)
+		env.Logf("main", ev.Note, "%d workers sit in a ring; each needs two locks, its own and its neighbour's, and pauses %g story-second between taking them", len(ws), pause)
 	}
 	if ordered {
-		env.Log("main", demos.Note, "--ordered: every worker takes the lock earlier in the alphabet first. With one global order, a worker only ever waits for a lock later than every lock it holds, so the waits cannot close into a cycle")
+		env.Log("main", ev.Note, "--ordered: every worker takes the lock earlier in the alphabet first. With one global order, a worker only ever waits for a lock later than every lock it holds, so the waits cannot close into a cycle")
 	}
 	switch detector {
 	case byGraph:
-		env.Log("main", demos.Note, "the locks keep a wait-for graph (who holds each lock, which lock each worker waits for); when a worker starts to wait, the detector follows the graph looking for a cycle back to it")
+		env.Log("main", ev.Note, "the locks keep a wait-for graph (who holds each lock, which lock each worker waits for); when a worker starts to wait, the detector follows the graph looking for a cycle back to it")
 	case byWatchdog:
-		env.Log("main", demos.Note, "--detector watchdog: nothing looks at the graph. The run's watchdog ends it after --watchdog of real time (3s by default, whatever the --speed) without progress, and the locks explain who holds and waits for what")
+		env.Log("main", ev.Note, "--detector watchdog: nothing looks at the graph. The run's watchdog ends it after --watchdog of real time (3s by default, whatever the --speed) without progress, and the locks explain who holds and waits for what")
 	}
 }
 
 // work is one worker: take the first lock, pause, take the second, work,
 // let go of both. Waits end if ctx does; whatever is held is let go.
 func work(ctx context.Context, env *demos.Env, t *table, w *worker) {
-	env.Logf(w.name, demos.Start, "needs %s and %s; takes %s first", w.first, w.second, w.first)
+	env.Logf(w.name, ev.Start, "needs %s and %s; takes %s first", w.first, w.second, w.first)
 	if err := t.acquire(ctx, w.name, w.first); err != nil {
-		env.Logf(w.name, demos.Release, "stops waiting for %s", w.first)
+		env.Logf(w.name, ev.Release, "stops waiting for %s", w.first)
 		return
 	}
-	env.Logf(w.name, demos.Acquire, "holds %s; pauses %g story-second before taking %s", w.first, pause, w.second)
+	env.Logf(w.name, ev.Acquire, "holds %s; pauses %g story-second before taking %s", w.first, pause, w.second)
 	if err := env.Sleep(ctx, pause); err != nil {
 		t.release(w.first)
 		return
 	}
 	if err := t.acquire(ctx, w.name, w.second); err != nil {
-		env.Logf(w.name, demos.Release, "stops waiting for %s and lets go of %s", w.second, w.first)
+		env.Logf(w.name, ev.Release, "stops waiting for %s and lets go of %s", w.second, w.first)
 		t.release(w.first)
 		return
 	}
-	env.Logf(w.name, demos.Acquire, "holds %s and %s: works %g story-second", w.first, w.second, hold)
+	env.Logf(w.name, ev.Acquire, "holds %s and %s: works %g story-second", w.first, w.second, hold)
 	err := env.Sleep(ctx, hold)
 	if err == nil {
 		w.completed = true
-		env.Logf(w.name, demos.Done, "done: lets go of %s and %s", w.second, w.first)
+		env.Logf(w.name, ev.Done, "done: lets go of %s and %s", w.second, w.first)
 	}
 	t.release(w.second)
 	t.release(w.first)
 }
 
-func conclude(ws []*worker, ordered bool, out outcome) demos.Result {
+func conclude(ws []*worker, ordered bool, out outcome) ev.Result {
 	completed := 0
 	for _, w := range ws {
 		if w.completed {
@@ -221,19 +221,19 @@ func conclude(ws []*worker, ordered bool, out outcome) demos.Result {
 	if cycle == nil {
 		cycle = []string{}
 	}
-	res := demos.Result{
+	res := ev.Result{
 		Metrics: map[string]any{"deadlock_detected": detected, "cycle": cycle, "detected_by": out.detectedBy,
 			"ordered": ordered, "completed": completed == len(ws), "workers": len(ws)},
 	}
 	if out.detectedBy != byNone {
-		tb := demos.Table{Title: "wait-for graph when the deadlock was noticed", Header: []string{"worker", "holds", "waits for", "held by"}}
+		tb := ev.Table{Title: "wait-for graph when the deadlock was noticed", Header: []string{"worker", "holds", "waits for", "held by"}}
 		for _, w := range ws {
 			held, wants := strings.Join(out.graph.held(w.name), ", "), out.graph.waiting[w.name]
 			tb.Rows = append(tb.Rows, []string{w.name, orDash(held), orDash(wants), orDash(out.graph.holder[wants])})
 		}
 		res.Tables = append(res.Tables, tb)
-		res.Timing = append(res.Timing, demos.Timing{Label: "noticed by the " + label(out.detectedBy), D: out.found},
-			demos.Timing{Label: "run ended after that", D: out.ended - out.found})
+		res.Timing = append(res.Timing, ev.Timing{Label: "noticed by the " + label(out.detectedBy), D: out.found},
+			ev.Timing{Label: "run ended after that", D: out.ended - out.found})
 	}
 
 	order := "in opposite orders"
@@ -248,7 +248,7 @@ func conclude(ws []*worker, ordered bool, out outcome) demos.Result {
 		res.Observed = true
 		how := "the wait-for graph found the cycle the moment it closed, and the detector ended it"
 		if out.detectedBy == byWatchdog {
-			how = fmt.Sprintf("the watchdog noticed after %s without progress, and the run ended cleanly", ui.Dur(out.idle))
+			how = fmt.Sprintf("the watchdog noticed after %s without progress, and the run ended cleanly", ev.Dur(out.idle))
 		}
 		res.Verdict = "deadlock: " + describe(cycle) + "; " + how
 	case out.moved:

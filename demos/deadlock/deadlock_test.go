@@ -15,12 +15,13 @@ import (
 	"github.com/pardemo/pardemo/demos"
 	"github.com/pardemo/pardemo/demos/deadlock"
 	"github.com/pardemo/pardemo/demos/internal/demotest"
+	"github.com/pardemo/pardemo/internal/ev"
 	"github.com/pardemo/pardemo/internal/ui"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-func cycle(t *testing.T, res demos.Result) []string {
+func cycle(t *testing.T, res ev.Result) []string {
 	t.Helper()
 	c, ok := res.Metrics["cycle"].([]string)
 	if !ok {

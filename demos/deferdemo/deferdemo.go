@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/pardemo/pardemo/demos"
+	"github.com/pardemo/pardemo/internal/ev"
 	isync "github.com/pardemo/pardemo/internal/sync"
 )
 
@@ -52,12 +53,12 @@ type primitive struct {
 	cleanUp        func()      // releases by hand what a leaking block kept
 }
 
-func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
+func run(ctx context.Context, env *demos.Env) (ev.Result, error) {
 	useDefer := !env.Bool("no-defer")
 	if useDefer {
-		env.Log("main", demos.Note, "each block acquires, then defers the release: it runs when the block returns, however it returns")
+		env.Log("main", ev.Note, "each block acquires, then defers the release: it runs when the block returns, however it returns")
 	} else {
-		env.Log("main", demos.Note, "--no-defer: each block releases by hand on its last line, which a panic never reaches")
+		env.Log("main", ev.Note, "--no-defer: each block releases by hand on its last line, which a panic never reaches")
 	}
 	released := map[string]any{}
 	var names []string
@@ -93,12 +94,12 @@ func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
 
 		if p.free() {
 			released[p.name] = true
-			env.Logf("main", demos.Release, "the %s is free again: the deferred release ran while the panic unwound", p.what)
+			env.Logf("main", ev.Release, "the %s is free again: the deferred release ran while the panic unwound", p.what)
 		} else {
 			released[p.name] = false
 			leftHeld++
-			env.Logf("main", demos.Warn, "the %s is still held: the release at the end of the faulty block never ran", p.what)
-			env.Logf("main", demos.Note, "main releases the %s by hand so the demo can go on", p.what)
+			env.Logf("main", ev.Warn, "the %s is still held: the release at the end of the faulty block never ran", p.what)
+			env.Logf("main", ev.Note, "main releases the %s by hand so the demo can go on", p.what)
 			p.cleanUp()
 		}
 		if !steadyBack {
@@ -106,7 +107,7 @@ func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
 		}
 		// Checked only now: whatever happened, nothing is left held.
 		if ctx.Err() != nil {
-			return demos.Result{}, context.Cause(ctx)
+			return ev.Result{}, context.Cause(ctx)
 		}
 		names = append(names, p.name)
 	}
@@ -121,9 +122,9 @@ func inGoroutine(env *demos.Env, who string, block func()) <-chan bool {
 		defer func() {
 			p := recover()
 			if p != nil {
-				env.Logf(who, demos.Note, "recovered from the panic: %v", p)
+				env.Logf(who, ev.Note, "recovered from the panic: %v", p)
 			} else {
-				env.Log(who, demos.Done, "left the block normally")
+				env.Log(who, ev.Done, "left the block normally")
 			}
 			done <- p != nil
 		}()
@@ -135,7 +136,7 @@ func inGoroutine(env *demos.Env, who string, block func()) <-chan bool {
 // criticalSection is the work done while holding something. The faulty
 // worker panics halfway through it.
 func criticalSection(ctx context.Context, env *demos.Env, who string, faulty bool) {
-	env.Log(who, demos.Step, "works in the critical section")
+	env.Log(who, ev.Step, "works in the critical section")
 	_ = env.Sleep(ctx, workTime) // if ctx ends, the work is just cut short
 	if faulty {
 		fail(env, who)
@@ -143,7 +144,7 @@ func criticalSection(ctx context.Context, env *demos.Env, who string, faulty boo
 }
 
 func fail(env *demos.Env, who string) {
-	env.Log(who, demos.Warn, "panics in the middle of the critical section")
+	env.Log(who, ev.Warn, "panics in the middle of the critical section")
 	panic(who + " failed halfway")
 }
 
@@ -162,7 +163,7 @@ func mutex() primitive {
 			if useDefer {
 				defer mu.Unlock() // runs when this function returns or panics
 			}
-			env.Log(who, demos.Acquire, "locked the mutex")
+			env.Log(who, ev.Acquire, "locked the mutex")
 			criticalSection(ctx, env, who, fail)
 			if !useDefer {
 				mu.Unlock() // never reached after a panic
@@ -197,7 +198,7 @@ func reentrant() primitive {
 			if useDefer {
 				defer l.Unlock(who)
 			}
-			env.Log(who, demos.Acquire, "took the re-entrant lock")
+			env.Log(who, ev.Acquire, "took the re-entrant lock")
 			inner(ctx, env, l, who, useDefer, fail)
 			if !useDefer {
 				_ = l.Unlock(who)
@@ -235,7 +236,7 @@ func inner(ctx context.Context, env *demos.Env, l *isync.ReentrantLock, who stri
 		defer l.Unlock(who)
 	}
 	_, holds := l.Holder()
-	env.Logf(who, demos.Acquire, "took it again in a helper (hold count %d)", holds)
+	env.Logf(who, ev.Acquire, "took it again in a helper (hold count %d)", holds)
 	criticalSection(ctx, env, who, fail)
 	if !useDefer {
 		_ = l.Unlock(who)
@@ -255,11 +256,11 @@ func condition() primitive {
 		if useDefer {
 			defer c.L.Unlock()
 		}
-		env.Log(who, demos.Wait, "holds the condition's lock and waits for ready (Wait lets go of the lock meanwhile)")
+		env.Log(who, ev.Wait, "holds the condition's lock and waits for ready (Wait lets go of the lock meanwhile)")
 		for !ready {
 			c.Wait()
 		}
-		env.Log(who, demos.Wake, "woken, with the lock back: ready is true")
+		env.Log(who, ev.Wake, "woken, with the lock back: ready is true")
 		if !useDefer {
 			c.L.Unlock()
 		}
@@ -270,11 +271,11 @@ func condition() primitive {
 		if useDefer {
 			defer c.L.Unlock()
 		}
-		env.Log(who, demos.Acquire, "locked the condition's lock")
+		env.Log(who, ev.Acquire, "locked the condition's lock")
 		criticalSection(ctx, env, who, false)
 		ready = true
 		c.Broadcast()
-		env.Log(who, demos.Send, "set ready and broadcast: the waiter needs the lock back before it can return from Wait")
+		env.Log(who, ev.Send, "set ready and broadcast: the waiter needs the lock back before it can return from Wait")
 		fail(env, who)
 		if !useDefer {
 			c.L.Unlock()
@@ -312,7 +313,7 @@ func semaphore() primitive {
 			if useDefer {
 				defer sem.Release()
 			}
-			env.Logf(who, demos.Acquire, "acquired a permit (%d of 2 left)", sem.Value())
+			env.Logf(who, ev.Acquire, "acquired a permit (%d of 2 left)", sem.Value())
 			criticalSection(ctx, env, who, fail)
 			if !useDefer {
 				_ = sem.Release()
@@ -328,13 +329,13 @@ func semaphore() primitive {
 	}
 }
 
-func conclude(useDefer bool, names []string, released map[string]any, panics, leftHeld int) demos.Result {
+func conclude(useDefer bool, names []string, released map[string]any, panics, leftHeld int) ev.Result {
 	n := len(names)
-	res := demos.Result{
+	res := ev.Result{
 		Metrics: map[string]any{"use_defer": useDefer, "primitives": n, "panics_recovered": panics,
 			"released": released, "left_held": leftHeld},
 	}
-	tb := demos.Table{Title: "after the panic", Header: []string{"primitive", "state"}}
+	tb := ev.Table{Title: "after the panic", Header: []string{"primitive", "state"}}
 	for _, name := range names {
 		state := "free"
 		if released[name] != true {
@@ -342,7 +343,7 @@ func conclude(useDefer bool, names []string, released map[string]any, panics, le
 		}
 		tb.Rows = append(tb.Rows, []string{name, state})
 	}
-	res.Tables = []demos.Table{tb}
+	res.Tables = []ev.Table{tb}
 	switch {
 	case panics != n:
 		res.Verdict = fmt.Sprintf("only %d of %d faulty blocks panicked: please report it", panics, n)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/pardemo/pardemo/demos/deferdemo"
 	"github.com/pardemo/pardemo/demos/internal/demotest"
+	"github.com/pardemo/pardemo/internal/ev"
 	"github.com/pardemo/pardemo/internal/ui"
 )
 
@@ -28,7 +29,7 @@ var what = map[string]string{"mutex": "mutex", "re-entrant lock": "re-entrant lo
 func of(c *ui.Capture, actor string) []string {
 	var out []string
 	for _, e := range c.Of(actor) {
-		if e.Kind != ui.KindNote || strings.HasPrefix(e.Msg, "recovered") {
+		if e.Kind != ev.Note || strings.HasPrefix(e.Msg, "recovered") {
 			out = append(out, fmt.Sprintf("%v %s", e.T, e.Msg))
 		}
 	}

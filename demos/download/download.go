@@ -15,8 +15,8 @@ import (
 	"time"
 
 	"github.com/pardemo/pardemo/demos"
+	"github.com/pardemo/pardemo/internal/ev"
 	"github.com/pardemo/pardemo/internal/proc"
-	"github.com/pardemo/pardemo/internal/ui"
 )
 
 //go:embed download.go
@@ -64,24 +64,24 @@ type clock interface {
 }
 
 // say is how a download reports: Env.Log with its actor, or Self.Log.
-type say func(kind demos.Kind, msg string, kv ...any)
+type say func(kind ev.Kind, msg string, kv ...any)
 
 // download pretends to fetch file for secs story seconds, reporting its
 // progress every fifth of the way. It is the same code in a goroutine and
 // in a child process.
 func download(ctx context.Context, c clock, log say, file string, secs float64) (span, error) {
 	s := span{Start: c.Now()}
-	log(demos.Start, fmt.Sprintf("starts downloading %s (%.1f story-seconds)", file, secs), "file", file, "story_s", secs)
+	log(ev.Start, fmt.Sprintf("starts downloading %s (%.1f story-seconds)", file, secs), "file", file, "story_s", secs)
 	for i := 1; i <= steps; i++ {
 		if err := c.Sleep(ctx, secs/steps); err != nil {
 			return s, err
 		}
 		if i < steps {
-			log(demos.Step, fmt.Sprintf("%s %d%%", file, 100*i/steps), "file", file, "percent", 100*i/steps)
+			log(ev.Step, fmt.Sprintf("%s %d%%", file, 100*i/steps), "file", file, "percent", 100*i/steps)
 		}
 	}
 	s.End = c.Now()
-	log(demos.Done, fmt.Sprintf("finished %s after %s", file, ui.Dur(s.End-s.Start)), "file", file, "took_ms", ui.Ms(s.End-s.Start))
+	log(ev.Done, fmt.Sprintf("finished %s after %s", file, ev.Dur(s.End-s.Start)), "file", file, "took_ms", ev.Ms(s.End-s.Start))
 	return s, nil
 }
 
@@ -132,7 +132,7 @@ func (f *form) sum() (d time.Duration) {
 // half of the shorter).
 func (f *form) overlapped() bool { return f.wall < f.longest()+(f.sum()-f.longest())/2 }
 
-func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
+func run(ctx context.Context, env *demos.Env) (ev.Result, error) {
 	// Two files of 5–10 story-seconds each (to a tenth), drawn up front so
 	// --seed replays them; the same two files are fetched in both forms.
 	files := []string{"file-1", "file-2"}
@@ -147,7 +147,7 @@ func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
 		env.Phase("goroutines: two downloads, each in its own goroutine")
 		f, err := withGoroutines(ctx, env, files, secs)
 		if err != nil {
-			return demos.Result{}, err
+			return ev.Result{}, err
 		}
 		forms = append(forms, f)
 	}
@@ -155,13 +155,13 @@ func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
 		env.Phase("processes: two downloads, each in its own child process")
 		if err := proc.Supported(); err != nil {
 			if which == "processes" {
-				return demos.Result{}, err
+				return ev.Result{}, err
 			}
-			env.Log("main", demos.Warn, "skipping the process form: "+err.Error())
+			env.Log("main", ev.Warn, "skipping the process form: "+err.Error())
 		} else {
 			f, err := withProcesses(ctx, env, files, secs)
 			if err != nil {
-				return demos.Result{}, err
+				return ev.Result{}, err
 			}
 			forms = append(forms, f)
 		}
@@ -178,17 +178,17 @@ func withGoroutines(ctx context.Context, env *demos.Env, files []string, secs []
 	for i, file := range files {
 		name := fmt.Sprintf("download-%d", i+1)
 		wg.Go(func() {
-			log := func(kind demos.Kind, msg string, kv ...any) { env.Log(name, kind, msg, kv...) }
+			log := func(kind ev.Kind, msg string, kv ...any) { env.Log(name, kind, msg, kv...) }
 			f.spans[i], errs[i] = download(ctx, env, log, file, secs[i])
 		})
 	}
-	env.Log("main", demos.Wait, "started both goroutines; joins them")
+	env.Log("main", ev.Wait, "started both goroutines; joins them")
 	wg.Wait()
 	f.wall = env.Now() - start
 	if err := errors.Join(errs...); err != nil {
 		return nil, context.Cause(ctx)
 	}
-	env.Log("main", demos.Done, fmt.Sprintf("both downloads done after %s", ui.Dur(f.wall)), "wall_ms", ui.Ms(f.wall))
+	env.Log("main", ev.Done, fmt.Sprintf("both downloads done after %s", ev.Dur(f.wall)), "wall_ms", ev.Ms(f.wall))
 	return f, nil
 }
 
@@ -215,9 +215,9 @@ func withProcesses(ctx context.Context, env *demos.Env, files []string, secs []f
 		}
 		kids = append(kids, c)
 		f.pids = append(f.pids, c.Pid)
-		env.Log("main", demos.Start, fmt.Sprintf("started process %d for %s", c.Pid, file), "pid", c.Pid)
+		env.Log("main", ev.Start, fmt.Sprintf("started process %d for %s", c.Pid, file), "pid", c.Pid)
 	}
-	env.Log("main", demos.Wait, "started both processes; waits for them")
+	env.Log("main", ev.Wait, "started both processes; waits for them")
 	// The children sleep on their own clocks, which the watchdog cannot
 	// see: count as asleep for as long as the longer download should take.
 	stop := asleep(ctx, env, max(secs[0], secs[1])+1)
@@ -233,7 +233,7 @@ func withProcesses(ctx context.Context, env *demos.Env, files []string, secs []f
 		}
 		return nil, err
 	}
-	env.Log("main", demos.Done, fmt.Sprintf("both processes done and reaped after %s", ui.Dur(f.wall)), "wall_ms", ui.Ms(f.wall))
+	env.Log("main", ev.Done, fmt.Sprintf("both processes done and reaped after %s", ev.Dur(f.wall)), "wall_ms", ev.Ms(f.wall))
 	return f, nil
 }
 
@@ -249,17 +249,17 @@ func asleep(ctx context.Context, env *demos.Env, story float64) (stop func()) {
 	return func() { cancel(); <-done }
 }
 
-func conclude(secs []float64, forms []*form) demos.Result {
+func conclude(secs []float64, forms []*form) ev.Result {
 	m := map[string]any{"durations_s": secs, "goroutines": nil, "processes": nil}
-	tb := demos.Table{Title: "downloads", Header: []string{"form", "file", "story s", "started", "finished", "took"}}
+	tb := ev.Table{Title: "downloads", Header: []string{"form", "file", "story s", "started", "finished", "took"}}
 	overlapped := len(forms) > 0
 	var parts []string
 	var longest, sum time.Duration
 	for _, f := range forms {
 		longest, sum = f.longest(), f.sum()
-		fm := map[string]any{"wall_ms": ui.Ms(f.wall), "longest_ms": ui.Ms(longest), "sum_ms": ui.Ms(sum),
-			"overhead_ms": ui.Ms(f.wall - longest)}
-		part := fmt.Sprintf("%s with %s", ui.Dur(f.wall), f.name)
+		fm := map[string]any{"wall_ms": ev.Ms(f.wall), "longest_ms": ev.Ms(longest), "sum_ms": ev.Ms(sum),
+			"overhead_ms": ev.Ms(f.wall - longest)}
+		part := fmt.Sprintf("%s with %s", ev.Dur(f.wall), f.name)
 		if f.pids != nil {
 			fm["pids"] = f.pids
 			pids := make([]string, len(f.pids))
@@ -273,16 +273,16 @@ func conclude(secs []float64, forms []*form) demos.Result {
 		overlapped = overlapped && f.overlapped()
 		for i, s := range f.spans {
 			tb.Rows = append(tb.Rows, []string{f.name, fmt.Sprintf("file-%d", i+1), fmt.Sprintf("%.1f", secs[i]),
-				"+" + ui.Dur(s.Start), "+" + ui.Dur(s.End), ui.Dur(s.End - s.Start)})
+				"+" + ev.Dur(s.Start), "+" + ev.Dur(s.End), ev.Dur(s.End - s.Start)})
 		}
 	}
 	m["overlapped"] = overlapped
-	res := demos.Result{Metrics: m, Tables: []demos.Table{tb}}
+	res := ev.Result{Metrics: m, Tables: []ev.Table{tb}}
 	for _, f := range forms {
-		res.Timing = append(res.Timing, demos.Timing{Label: f.name + ": both downloads", D: f.wall})
+		res.Timing = append(res.Timing, ev.Timing{Label: f.name + ": both downloads", D: f.wall})
 	}
 	// longest and sum are the last form's: each form measures its own.
-	res.Timing = append(res.Timing, demos.Timing{Label: "the longer download", D: longest}, demos.Timing{Label: "both, one after the other", D: sum})
+	res.Timing = append(res.Timing, ev.Timing{Label: "the longer download", D: longest}, ev.Timing{Label: "both, one after the other", D: sum})
 	both := strings.Join(parts, " and ")
 	switch {
 	case len(forms) == 0:
@@ -291,10 +291,10 @@ func conclude(secs []float64, forms []*form) demos.Result {
 	case overlapped:
 		res.Observed = true
 		res.Verdict = fmt.Sprintf("downloads of %.1f and %.1f story-seconds took %s: about the longer one (%s), not the sum (%s) — they ran side by side",
-			secs[0], secs[1], both, ui.Dur(longest), ui.Dur(sum))
+			secs[0], secs[1], both, ev.Dur(longest), ev.Dur(sum))
 	default:
 		res.Verdict = fmt.Sprintf("downloads of %.1f and %.1f story-seconds took %s: nearer the sum (%s) than the longer one (%s) — they did not run side by side this time",
-			secs[0], secs[1], both, ui.Dur(sum), ui.Dur(longest))
+			secs[0], secs[1], both, ev.Dur(sum), ev.Dur(longest))
 		res.Hint = "a lower --speed, or a less busy machine"
 		if f := forms[len(forms)-1]; f.pids != nil && !f.overlapped() {
 			res.Hint += ": at high speed, starting a process can take as long as a download"

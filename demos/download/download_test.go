@@ -9,8 +9,8 @@ import (
 
 	"github.com/pardemo/pardemo/demos/download"
 	"github.com/pardemo/pardemo/demos/internal/demotest"
+	"github.com/pardemo/pardemo/internal/ev"
 	"github.com/pardemo/pardemo/internal/proc"
-	"github.com/pardemo/pardemo/internal/ui"
 )
 
 // The test binary doubles as the child process (see demotest.Main).
@@ -42,7 +42,7 @@ func TestGoroutinesOverlapInFakeTime(t *testing.T) {
 		// Both downloads started before either reported any progress.
 		first := -1
 		for i, e := range c.Events {
-			if e.Kind == ui.KindStep {
+			if e.Kind == ev.Step {
 				first = i
 				break
 			}
@@ -97,9 +97,9 @@ func TestProcesses(t *testing.T) {
 			t.Errorf("event %d from %q carries pid %v, want one of %v", i, e.Actor, e.Attrs["pid"], pids)
 		}
 		switch e.Kind {
-		case ui.KindStart:
+		case ev.Start:
 			starts = append(starts, i)
-		case ui.KindDone:
+		case ev.Done:
 			dones = append(dones, i)
 		}
 	}

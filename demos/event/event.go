@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/pardemo/pardemo/demos"
+	"github.com/pardemo/pardemo/internal/ev"
 	isync "github.com/pardemo/pardemo/internal/sync"
-	"github.com/pardemo/pardemo/internal/ui"
 )
 
 //go:embed event.go
@@ -55,11 +55,11 @@ type pulse struct {
 	caught bool // the consumer's Wait returned because of it
 }
 
-func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
+func run(ctx context.Context, env *demos.Env) (ev.Result, error) {
 	n, work := env.Int("items"), env.Int("work")
 	b := &board{}
-	ev := isync.NewEvent()
-	env.Logf("main", demos.Note, "the producer appends an item every %g story-seconds and pulses the event: set, then clear at once; the consumer waits on the event, pops an item and works on it for %d story-seconds",
+	evt := isync.NewEvent()
+	env.Logf("main", ev.Note, "the producer appends an item every %g story-seconds and pulses the event: set, then clear at once; the consumer waits on the event, pops an item and works on it for %d story-seconds",
 		produceEvery, work)
 
 	// The consumer waits on the event until the producer is finished; then
@@ -69,7 +69,7 @@ func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
 	defer stopWaiting()
 	c := &consumer{}
 	var wg sync.WaitGroup
-	wg.Go(func() { c.run(ctx, waitCtx, env, b, ev, float64(work)) })
+	wg.Go(func() { c.run(ctx, waitCtx, env, b, evt, float64(work)) })
 
 	// The producer runs in Run's own goroutine, so it may draw from env.Rand.
 	pulses := make([]pulse, 0, n)
@@ -86,18 +86,18 @@ func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
 		pulses = append(pulses, pulse{at: env.Now(), item: item})
 		// Announce first: once the event is set, the consumer may already
 		// be reporting what it saw.
-		env.Log("producer", demos.Send, fmt.Sprintf("appends %d (list: %d), pulse #%d: set, clear", item, length, k),
+		env.Log("producer", ev.Send, fmt.Sprintf("appends %d (list: %d), pulse #%d: set, clear", item, length, k),
 			"item", item, "pulse", k, "len", length)
-		ev.Set()
-		ev.Clear() // at once: only a goroutine already inside Wait is woken
+		evt.Set()
+		evt.Clear() // at once: only a goroutine already inside Wait is woken
 	}
 	if ctx.Err() == nil {
-		env.Log("producer", demos.Done, fmt.Sprintf("appended %d items; no more pulses will come", n))
+		env.Log("producer", ev.Done, fmt.Sprintf("appended %d items; no more pulses will come", n))
 	}
 	stopWaiting()
 	wg.Wait()
 	if ctx.Err() != nil {
-		return demos.Result{}, context.Cause(ctx)
+		return ev.Result{}, context.Cause(ctx)
 	}
 	for _, k := range c.caught {
 		pulses[k-1].caught = true
@@ -111,14 +111,14 @@ type consumer struct {
 	consumed int
 }
 
-func (c *consumer) run(ctx, waitCtx context.Context, env *demos.Env, b *board, ev *isync.Event, work float64) {
+func (c *consumer) run(ctx, waitCtx context.Context, env *demos.Env, b *board, evt *isync.Event, work float64) {
 	seen := 0 // the last pulse it knows about
 	for waitCtx.Err() == nil {
 		b.mu.Lock()
 		length := len(b.list)
 		b.mu.Unlock()
-		env.Log("consumer", demos.Wait, fmt.Sprintf("waits for the event (list: %d)", length), "len", length)
-		if err := ev.Wait(waitCtx); err != nil {
+		env.Log("consumer", ev.Wait, fmt.Sprintf("waits for the event (list: %d)", length), "len", length)
+		if err := evt.Wait(waitCtx); err != nil {
 			break
 		}
 		b.mu.Lock()
@@ -137,11 +137,11 @@ func (c *consumer) run(ctx, waitCtx context.Context, env *demos.Env, b *board, e
 		if missed := k - seen - 1; missed > 0 {
 			msg += fmt.Sprintf("; missed %d pulse(s) while busy", missed)
 		}
-		env.Log("consumer", demos.Wake, msg, "pulse", k)
+		env.Log("consumer", ev.Wake, msg, "pulse", k)
 		c.caught = append(c.caught, k)
 		seen = k
 		c.consumed++
-		env.Log("consumer", demos.Recv, fmt.Sprintf("pops %d (list: %d), works on it", item, length), "item", item, "len", length)
+		env.Log("consumer", ev.Recv, fmt.Sprintf("pops %d (list: %d), works on it", item, length), "item", item, "len", length)
 		if env.Sleep(ctx, work) != nil {
 			return
 		}
@@ -149,25 +149,25 @@ func (c *consumer) run(ctx, waitCtx context.Context, env *demos.Env, b *board, e
 	b.mu.Lock()
 	left := len(b.list)
 	b.mu.Unlock()
-	env.Log("consumer", demos.Done, fmt.Sprintf("stops: the producer is finished, %d item(s) were never popped", left))
+	env.Log("consumer", ev.Done, fmt.Sprintf("stops: the producer is finished, %d item(s) were never popped", left))
 }
 
-func conclude(env *demos.Env, b *board, c *consumer, pulses []pulse) demos.Result {
+func conclude(env *demos.Env, b *board, c *consumer, pulses []pulse) ev.Result {
 	missed := 0
-	tb := demos.Table{Title: "pulses", Header: []string{"pulse", "at", "item", "consumer"}}
+	tb := ev.Table{Title: "pulses", Header: []string{"pulse", "at", "item", "consumer"}}
 	for i, p := range pulses {
 		seen := "woken"
 		if !p.caught {
 			missed++
 			seen = "missed: not waiting"
 		}
-		tb.Rows = append(tb.Rows, []string{fmt.Sprintf("#%d", i+1), "+" + ui.Dur(p.at), fmt.Sprint(p.item), seen})
+		tb.Rows = append(tb.Rows, []string{fmt.Sprintf("#%d", i+1), "+" + ev.Dur(p.at), fmt.Sprint(p.item), seen})
 	}
 	left := len(b.list) // the consumer has ended: nobody else touches the list
-	res := demos.Result{
+	res := ev.Result{
 		Metrics: map[string]any{"items": env.Int("items"), "produced": len(pulses), "consumed": c.consumed, "pulses": len(pulses),
 			"caught_pulses": len(c.caught), "missed_pulses": missed, "left_over": left},
-		Tables: []demos.Table{tb},
+		Tables: []ev.Table{tb},
 	}
 	res.Verdict = fmt.Sprintf("%d pulses: the consumer was woken by %d and missed %d; %d items consumed, %d left in the list",
 		len(pulses), len(c.caught), missed, c.consumed, left)

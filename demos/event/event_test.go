@@ -15,6 +15,7 @@ import (
 	"github.com/pardemo/pardemo/demos"
 	"github.com/pardemo/pardemo/demos/event"
 	"github.com/pardemo/pardemo/demos/internal/demotest"
+	"github.com/pardemo/pardemo/internal/ev"
 	"github.com/pardemo/pardemo/internal/ui"
 )
 
@@ -25,9 +26,9 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 func pulseTimes(c *ui.Capture) (fired []time.Duration, woke []int) {
 	for _, e := range c.Events {
 		switch {
-		case e.Actor == "producer" && e.Kind == demos.Send:
+		case e.Actor == "producer" && e.Kind == ev.Send:
 			fired = append(fired, e.T)
-		case e.Actor == "consumer" && e.Kind == demos.Wake:
+		case e.Actor == "consumer" && e.Kind == ev.Wake:
 			woke = append(woke, e.Attrs["pulse"].(int))
 		}
 	}
@@ -52,7 +53,7 @@ func TestExactRunInFakeTime(t *testing.T) {
 		// The consumer goes back to waiting with items already in the list.
 		var waits []string
 		for _, e := range c.Events {
-			if e.Actor == "consumer" && e.Kind == demos.Wait {
+			if e.Actor == "consumer" && e.Kind == ev.Wait {
 				waits = append(waits, fmt.Sprint(e.T, " ", e.Attrs["len"]))
 			}
 		}

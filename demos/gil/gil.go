@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/pardemo/pardemo/demos"
-	"github.com/pardemo/pardemo/internal/ui"
+	"github.com/pardemo/pardemo/internal/ev"
 )
 
 //go:embed gil.go model.go
@@ -60,7 +60,7 @@ func New() demos.Demo {
 
 func check(v *demos.Values) error {
 	if steps := v.Int("count") * v.Int("jobs") * v.Int("trials"); steps > maxSteps {
-		return fmt.Errorf("--count × --jobs × --trials asks for %s counting steps; the limit is %s", ui.Int(steps), ui.Int(maxSteps))
+		return fmt.Errorf("--count × --jobs × --trials asks for %s counting steps; the limit is %s", ev.Int(steps), ev.Int(maxSteps))
 	}
 	return nil
 }
@@ -89,36 +89,36 @@ type setup struct {
 // times is one kind of job's wall time, each way.
 type times [3]time.Duration
 
-func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
+func run(ctx context.Context, env *demos.Env) (ev.Result, error) {
 	s := setup{count: env.Int("count"), jobs: env.Int("jobs"), trials: env.Int("trials"),
 		model: env.String("gil"), cores: runtime.GOMAXPROCS(0)}
 	introduce(env, s)
 
-	env.Phase(fmt.Sprintf("CPU-bound: %d job(s), each counts to %s", s.jobs, ui.Int(s.count)))
+	env.Phase(fmt.Sprintf("CPU-bound: %d job(s), each counts to %s", s.jobs, ev.Int(s.count)))
 	cpu, err := measureCPU(ctx, env, s)
 	if err != nil {
-		return demos.Result{}, err
+		return ev.Result{}, err
 	}
 	env.Phase(fmt.Sprintf("IO-bound: %d job(s), each waits %g story-second", s.jobs, ioWait))
 	io, err := measureIO(ctx, env, s)
 	if err != nil {
-		return demos.Result{}, err
+		return ev.Result{}, err
 	}
 	return conclude(s, cpu, io), nil
 }
 
 func introduce(env *demos.Env, s setup) {
-	env.Log("main", demos.Note, "Go has no GIL: goroutines compute on every core at once. To see what CPython's GIL does to threads, this run builds one and runs each job three ways: sequentially, with one worker per job under the GIL, and with one worker per job on all cores")
+	env.Log("main", ev.Note, "Go has no GIL: goroutines compute on every core at once. To see what CPython's GIL does to threads, this run builds one and runs each job three ways: sequentially, with one worker per job under the GIL, and with one worker per job on all cores")
 	switch s.model {
 	case modelLock:
-		env.Logf("main", demos.Note, "the GIL here is one global lock: a worker must hold it to compute, and hands it to a waiting worker after %s (CPython's switch interval); it lets go around every wait, as CPython does around blocking IO", ui.Dur(switchInterval))
+		env.Logf("main", ev.Note, "the GIL here is one global lock: a worker must hold it to compute, and hands it to a waiting worker after %s (CPython's switch interval); it lets go around every wait, as CPython does around blocking IO", ev.Dur(switchInterval))
 	case modelGOMAXPROCS:
-		env.Log("main", demos.Note, "the GIL here is runtime.GOMAXPROCS(1): Go runs at most one goroutine at a time, switches between busy ones about every 10ms, and lets go of a goroutine that waits. It is process-wide (the watchdog and the printer share that one core) and is put back after each GIL run")
+		env.Log("main", ev.Note, "the GIL here is runtime.GOMAXPROCS(1): Go runs at most one goroutine at a time, switches between busy ones about every 10ms, and lets go of a goroutine that waits. It is process-wide (the watchdog and the printer share that one core) and is put back after each GIL run")
 	}
-	env.Log("main", demos.Note, fmt.Sprintf("cores: GOMAXPROCS is %d (the machine has %d CPUs), so at most %d goroutines compute at once", s.cores, runtime.NumCPU(), s.cores),
+	env.Log("main", ev.Note, fmt.Sprintf("cores: GOMAXPROCS is %d (the machine has %d CPUs), so at most %d goroutines compute at once", s.cores, runtime.NumCPU(), s.cores),
 		"gomaxprocs", s.cores, "num_cpu", runtime.NumCPU())
 	if s.trials > 1 {
-		env.Logf("main", demos.Note, "CPU-bound times are the best of %d trials, the three ways taking turns, so one hiccup of a busy machine does not decide the table", s.trials)
+		env.Logf("main", ev.Note, "CPU-bound times are the best of %d trials, the three ways taking turns, so one hiccup of a busy machine does not decide the table", s.trials)
 	}
 }
 
@@ -144,16 +144,16 @@ func measureCPU(ctx context.Context, env *demos.Env, s setup) (times, error) {
 	}
 	for _, w := range ways {
 		best[w] = slices.Min(all[w])
-		msg := fmt.Sprintf("%s: %s", describe(s, w), ui.Dur(best[w]))
+		msg := fmt.Sprintf("%s: %s", describe(s, w), ev.Dur(best[w]))
 		if s.trials > 1 {
-			msg = fmt.Sprintf("%s: best %s of %s", describe(s, w), ui.Dur(best[w]), durs(all[w]))
+			msg = fmt.Sprintf("%s: best %s of %s", describe(s, w), ev.Dur(best[w]), durs(all[w]))
 		}
-		kv := []any{"best_ms", ui.Ms(best[w])}
+		kv := []any{"best_ms", ev.Ms(best[w])}
 		if w == underGIL && s.model == modelLock {
-			msg += fmt.Sprintf("; computing workers handed the GIL over %s time(s) in all", ui.Int(switches))
+			msg += fmt.Sprintf("; computing workers handed the GIL over %s time(s) in all", ev.Int(switches))
 			kv = append(kv, "switches", switches)
 		}
-		env.Log(w.actor(), demos.Step, msg, kv...)
+		env.Log(w.actor(), ev.Step, msg, kv...)
 	}
 	// Every job computed the same checksum whichever way it ran: every step
 	// ran, every time (see countTo).
@@ -161,7 +161,7 @@ func measureCPU(ctx context.Context, env *demos.Env, s setup) (times, error) {
 		return best, errors.New("the counting jobs disagree on their checksum: that is a bug")
 	}
 	for sum := range sums {
-		env.Logf("main", demos.Note, "every job, every way, ended with checksum %#x: all steps really ran", sum)
+		env.Logf("main", ev.Note, "every job, every way, ended with checksum %#x: all steps really ran", sum)
 	}
 	return best, nil
 }
@@ -180,7 +180,7 @@ func describe(s setup, w way) string {
 func durs(ds []time.Duration) string {
 	parts := make([]string, len(ds))
 	for i, d := range ds {
-		parts[i] = ui.Dur(d)
+		parts[i] = ev.Dur(d)
 	}
 	return strings.Join(parts, ", ")
 }
@@ -256,7 +256,7 @@ func measureIO(ctx context.Context, env *demos.Env, s setup) (times, error) {
 			return t, err
 		}
 		t[w] = env.Now() - begin
-		env.Log(w.actor(), demos.Step, fmt.Sprintf("%s: %s", describe(s, w), ui.Dur(t[w])), "ms", ui.Ms(t[w]))
+		env.Log(w.actor(), ev.Step, fmt.Sprintf("%s: %s", describe(s, w), ev.Dur(t[w])), "ms", ev.Ms(t[w]))
 	}
 	return t, nil
 }
@@ -301,7 +301,7 @@ func waitUnderGIL(ctx context.Context, env *demos.Env, gil *interpreterLock, nam
 	if err := h.take(ctx); err != nil {
 		return err
 	}
-	env.Logf(name, demos.Acquire, "holds the GIL to send its request, then lets go of it for the %g story-second wait", ioWait)
+	env.Logf(name, ev.Acquire, "holds the GIL to send its request, then lets go of it for the %g story-second wait", ioWait)
 	h.drop()
 	if err := env.Sleep(ctx, ioWait); err != nil {
 		return err
@@ -309,7 +309,7 @@ func waitUnderGIL(ctx context.Context, env *demos.Env, gil *interpreterLock, nam
 	if err := h.take(ctx); err != nil {
 		return err
 	}
-	env.Log(name, demos.Wake, "reply in: took the GIL back to read it")
+	env.Log(name, ev.Wake, "reply in: took the GIL back to read it")
 	return nil
 }
 
@@ -323,37 +323,37 @@ func speedup(base, d time.Duration) float64 {
 }
 
 func ms(t times) map[string]any {
-	return map[string]any{"sequential_ms": ui.Ms(t[sequential]), "gil_ms": ui.Ms(t[underGIL]), "parallel_ms": ui.Ms(t[allCores])}
+	return map[string]any{"sequential_ms": ev.Ms(t[sequential]), "gil_ms": ev.Ms(t[underGIL]), "parallel_ms": ev.Ms(t[allCores])}
 }
 
 func factor(f float64) string {
 	if f == 0 {
 		return "—"
 	}
-	return ui.Float(f) + "×"
+	return ev.Float(f) + "×"
 }
 
-func conclude(s setup, cpu, io times) demos.Result {
+func conclude(s setup, cpu, io times) ev.Result {
 	gilHead := "workers + GIL (one lock)"
 	if s.model == modelGOMAXPROCS {
 		gilHead = "workers + GIL (GOMAXPROCS=1)"
 	}
-	tb := demos.Table{Title: "wall time (speed-up over sequential)",
+	tb := ev.Table{Title: "wall time (speed-up over sequential)",
 		Header: []string{"job", "sequential", gilHead, fmt.Sprintf("workers, %d core(s)", s.cores)}}
 	for _, row := range []struct {
 		name string
 		t    times
 	}{{"CPU-bound", cpu}, {"IO-bound", io}} {
-		r := []string{row.name, ui.Dur(row.t[sequential])}
+		r := []string{row.name, ev.Dur(row.t[sequential])}
 		for _, w := range []way{underGIL, allCores} {
-			r = append(r, fmt.Sprintf("%s (%s)", ui.Dur(row.t[w]), factor(speedup(row.t[sequential], row.t[w]))))
+			r = append(r, fmt.Sprintf("%s (%s)", ev.Dur(row.t[w]), factor(speedup(row.t[sequential], row.t[w]))))
 		}
 		tb.Rows = append(tb.Rows, r)
 	}
-	res := demos.Result{
+	res := ev.Result{
 		Metrics: map[string]any{"cpu": ms(cpu), "io": ms(io), "cores": s.cores},
-		Tables:  []demos.Table{tb},
-		Timing:  []demos.Timing{{Label: "one count to " + ui.Int(s.count), D: cpu[sequential] / time.Duration(s.jobs)}},
+		Tables:  []ev.Table{tb},
+		Timing:  []ev.Timing{{Label: "one count to " + ev.Int(s.count), D: cpu[sequential] / time.Duration(s.jobs)}},
 	}
 
 	ioGIL := speedup(io[sequential], io[underGIL])

@@ -13,13 +13,14 @@ import (
 	"github.com/pardemo/pardemo/demos"
 	"github.com/pardemo/pardemo/demos/gil"
 	"github.com/pardemo/pardemo/demos/internal/demotest"
+	"github.com/pardemo/pardemo/internal/ev"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // ways returns a metric's three timings, failing unless it has exactly the
 // declared shape.
-func ways(t *testing.T, res demos.Result, kind string) (seq, gil, par float64) {
+func ways(t *testing.T, res ev.Result, kind string) (seq, gil, par float64) {
 	t.Helper()
 	m, ok := res.Metrics[kind].(map[string]any)
 	if !ok || len(m) != 3 {

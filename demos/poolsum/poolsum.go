@@ -16,8 +16,8 @@ import (
 
 	"github.com/pardemo/pardemo/demos"
 	"github.com/pardemo/pardemo/demos/internal/modes"
+	"github.com/pardemo/pardemo/internal/ev"
 	"github.com/pardemo/pardemo/internal/proc"
-	"github.com/pardemo/pardemo/internal/ui"
 )
 
 //go:embed poolsum.go
@@ -69,7 +69,7 @@ func check(v *demos.Values) error {
 		return fmt.Errorf("--workers %d is more than --n %d: every worker needs at least one number", w, n)
 	}
 	if adds := int64(n) * int64(v.Int("rounds")); adds > maxAdds {
-		return fmt.Errorf("--n × --rounds is %s additions per mode; the limit is %s", ui.Int(adds), ui.Int(maxAdds))
+		return fmt.Errorf("--n × --rounds is %s additions per mode; the limit is %s", ev.Int(adds), ev.Int(maxAdds))
 	}
 	return nil
 }
@@ -80,7 +80,7 @@ type span struct {
 	Hi int64 `json:"hi"`
 }
 
-func (s span) String() string { return ui.Int(s.Lo) + ".." + ui.Int(s.Hi) }
+func (s span) String() string { return ev.Int(s.Lo) + ".." + ev.Int(s.Hi) }
 
 // split cuts 1..n into parts contiguous slices whose sizes differ by at
 // most one. Only the bounds exist: the numbers are never stored.
@@ -141,12 +141,12 @@ type outcome struct {
 	spawn []time.Duration // processes only: time to start them, per round
 }
 
-func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
+func run(ctx context.Context, env *demos.Env) (ev.Result, error) {
 	j := job{env: env, n: int64(env.Int("n")), workers: env.Int("workers"), rounds: env.Int("rounds")}
 	expected := Formula(j.n)
-	env.Logf("main", demos.Note, "adding 1..%s in %d contiguous slice(s); the answer must be n(n+1)/2 = %s",
-		ui.Int(j.n), j.workers, ui.Int(expected))
-	env.Logf("main", demos.Note, "this machine has %d CPU(s); %s", runtime.NumCPU(), modes.RoundsNote(j.rounds))
+	env.Logf("main", ev.Note, "adding 1..%s in %d contiguous slice(s); the answer must be n(n+1)/2 = %s",
+		ev.Int(j.n), j.workers, ev.Int(expected))
+	env.Logf("main", ev.Note, "this machine has %d CPU(s); %s", runtime.NumCPU(), modes.RoundsNote(j.rounds))
 
 	var (
 		rep  modes.Report
@@ -166,7 +166,7 @@ func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
 			o, err = j.goroutines(ctx)
 		case modes.Processes:
 			if perr := proc.Supported(); perr != nil && env.String("mode") == "all" {
-				env.Logf("main", demos.Warn, "skipping the processes: %v", perr)
+				env.Logf("main", ev.Warn, "skipping the processes: %v", perr)
 				continue
 			}
 			env.Phase(fmt.Sprintf("processes: %d slices, one child process each, started afresh every round", j.workers))
@@ -174,15 +174,15 @@ func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
 		}
 		if err != nil {
 			if ctx.Err() != nil {
-				return demos.Result{}, context.Cause(ctx)
+				return ev.Result{}, context.Cause(ctx)
 			}
-			return demos.Result{}, err
+			return ev.Result{}, err
 		}
-		kind := demos.Done
+		kind := ev.Done
 		if o.sum != expected {
-			kind = demos.Warn
+			kind = ev.Warn
 		}
-		env.Log("main", kind, fmt.Sprintf("%s: the sum is %s, n(n+1)/2 is %s", m, ui.Int(o.sum), ui.Int(expected)), "mode", m, "sum", o.sum)
+		env.Log("main", kind, fmt.Sprintf("%s: the sum is %s, n(n+1)/2 is %s", m, ev.Int(o.sum), ev.Int(expected)), "mode", m, "sum", o.sum)
 		rep = append(rep, o.run)
 		outs[m] = o
 	}
@@ -196,7 +196,7 @@ func (j job) timeRounds(ctx context.Context, mode string, round func(ctx context
 		if first == again {
 			return ""
 		}
-		return fmt.Sprintf("it summed to %s, round 1 to %s", ui.Int(again), ui.Int(first))
+		return fmt.Sprintf("it summed to %s, round 1 to %s", ev.Int(again), ev.Int(first))
 	})
 }
 
@@ -208,7 +208,7 @@ func (j job) sequential(ctx context.Context) (outcome, error) {
 			return 0, context.Cause(ctx)
 		}
 		if report {
-			j.env.Log("main", demos.Step, fmt.Sprintf("summed %s: %s", all, ui.Int(sum)), "lo", all.Lo, "hi", all.Hi, "sum", sum)
+			j.env.Log("main", ev.Step, fmt.Sprintf("summed %s: %s", all, ev.Int(sum)), "lo", all.Lo, "hi", all.Hi, "sum", sum)
 		}
 		return sum, nil
 	})
@@ -231,7 +231,7 @@ func (j job) goroutines(ctx context.Context) (outcome, error) {
 				}
 				parts[i] = sum
 				if report {
-					j.env.Log(fmt.Sprintf("worker-%d", i+1), demos.Step, fmt.Sprintf("summed %s: %s", s, ui.Int(sum)),
+					j.env.Log(fmt.Sprintf("worker-%d", i+1), ev.Step, fmt.Sprintf("summed %s: %s", s, ev.Int(sum)),
 						"lo", s.Lo, "hi", s.Hi, "sum", sum)
 				}
 				return nil
@@ -277,7 +277,7 @@ func summer(ctx context.Context, self *proc.Self) error {
 		return context.Cause(ctx)
 	}
 	if a.Report {
-		self.Log(demos.Step, fmt.Sprintf("summed %s: %s", a.Span, ui.Int(sum)), "lo", a.Span.Lo, "hi", a.Span.Hi, "sum", sum)
+		self.Log(ev.Step, fmt.Sprintf("summed %s: %s", a.Span, ev.Int(sum)), "lo", a.Span.Lo, "hi", a.Span.Hi, "sum", sum)
 	}
 	return self.Result(partial{Sum: sum, Pid: self.Pid})
 }
@@ -310,8 +310,8 @@ func (j job) processes(ctx context.Context) (outcome, error) {
 			for i, c := range children {
 				pids[i] = fmt.Sprint(c.Pid)
 			}
-			j.env.Log("main", demos.Start, fmt.Sprintf("started %d child processes in %s (pids %s)", len(children), ui.Dur(started), strings.Join(pids, ", ")),
-				"startup_ms", ui.Ms(started))
+			j.env.Log("main", ev.Start, fmt.Sprintf("started %d child processes in %s (pids %s)", len(children), ev.Dur(started), strings.Join(pids, ", ")),
+				"startup_ms", ev.Ms(started))
 		}
 		parts := make([]int64, len(children))
 		for i, c := range children {
@@ -329,7 +329,7 @@ func (j job) processes(ctx context.Context) (outcome, error) {
 	return outcome{sum: sum, spawn: spawn, run: modes.Run{Mode: modes.Processes, Workers: j.workers, Rounds: times}}, err
 }
 
-func conclude(j job, expected int64, rep modes.Report, outs map[string]outcome) demos.Result {
+func conclude(j job, expected int64, rep modes.Report, outs map[string]outcome) ev.Result {
 	metrics := rep.Metrics()
 	var sum int64
 	var wrong []string
@@ -340,7 +340,7 @@ func conclude(j job, expected int64, rep modes.Report, outs map[string]outcome) 
 		if len(o.spawn) > 0 {
 			spawn := make([]float64, len(o.spawn))
 			for i, d := range o.spawn {
-				spawn[i] = ui.Ms(d)
+				spawn[i] = ev.Ms(d)
 			}
 			m["spawn_ms"] = spawn
 		}
@@ -348,31 +348,31 @@ func conclude(j job, expected int64, rep modes.Report, outs map[string]outcome) 
 			sum = o.sum
 		}
 		if o.sum != expected {
-			wrong = append(wrong, fmt.Sprintf("%s got %s", r.Mode, ui.Int(o.sum)))
+			wrong = append(wrong, fmt.Sprintf("%s got %s", r.Mode, ev.Int(o.sum)))
 		}
 	}
-	res := demos.Result{
+	res := ev.Result{
 		Metrics: map[string]any{"n": j.n, "workers": j.workers, "rounds": j.rounds, "sum": sum, "expected": expected, "modes": metrics},
-		Tables:  []demos.Table{rep.Table()},
+		Tables:  []ev.Table{rep.Table()},
 		Timing:  rep.Timing(),
 	}
 	if len(wrong) > 0 {
-		res.Verdict = fmt.Sprintf("n(n+1)/2 is %s but %s", ui.Int(expected), strings.Join(wrong, ", "))
+		res.Verdict = fmt.Sprintf("n(n+1)/2 is %s but %s", ev.Int(expected), strings.Join(wrong, ", "))
 		res.Hint = "this is a bug: please report it with the command line above"
 		return res
 	}
 	res.Observed = true
-	res.Verdict = fmt.Sprintf("every mode's sum is %s = n(n+1)/2", ui.Int(expected))
+	res.Verdict = fmt.Sprintf("every mode's sum is %s = n(n+1)/2", ev.Int(expected))
 	if len(rep) > 1 {
-		res.Verdict = fmt.Sprintf("%d modes, one answer: %s = n(n+1)/2", len(rep), ui.Int(expected))
+		res.Verdict = fmt.Sprintf("%d modes, one answer: %s = n(n+1)/2", len(rep), ev.Int(expected))
 	}
 	var parts []string
 	for _, r := range rep {
 		if s, ok := rep.Speedup(r); ok && r.Mode != modes.Sequential {
-			part := fmt.Sprintf("%s %s× the sequential speed", r.Mode, ui.Float(s))
+			part := fmt.Sprintf("%s %s× the sequential speed", r.Mode, ev.Float(s))
 			if o := outs[r.Mode]; len(o.spawn) > 0 {
 				fastest := slices.Index(r.Rounds, r.Compute())
-				part += fmt.Sprintf(" (starting its %d processes took %s of its %s)", j.workers, ui.Dur(o.spawn[fastest]), ui.Dur(r.Compute()))
+				part += fmt.Sprintf(" (starting its %d processes took %s of its %s)", j.workers, ev.Dur(o.spawn[fastest]), ev.Dur(r.Compute()))
 			}
 			parts = append(parts, part)
 		}

@@ -18,8 +18,8 @@ import (
 
 	"github.com/pardemo/pardemo/demos"
 	"github.com/pardemo/pardemo/demos/internal/modes"
+	"github.com/pardemo/pardemo/internal/ev"
 	"github.com/pardemo/pardemo/internal/proc"
-	"github.com/pardemo/pardemo/internal/ui"
 )
 
 //go:embed primes.go factor.go
@@ -94,11 +94,11 @@ func (a answer) String() string {
 // report emits one event per number checked: never one per divisor.
 func report(env *demos.Env, mode string, a answer, done, total int) {
 	kv := []any{"mode", mode, "n", a.N, "prime", a.Prime, "factor", a.Factor,
-		ui.AttrDone, done, ui.AttrTotal, total, ui.AttrProgress, mode}
+		ev.AttrDone, done, ev.AttrTotal, total, ev.AttrProgress, mode}
 	if a.Pid != 0 {
 		kv = append(kv, "pid", a.Pid)
 	}
-	env.Log(a.Worker, demos.Step, a.String(), kv...)
+	env.Log(a.Worker, ev.Step, a.String(), kv...)
 }
 
 // job is one run's work: the numbers, the pool size, and how many rounds
@@ -110,20 +110,20 @@ type job struct {
 	rounds  int
 }
 
-func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
+func run(ctx context.Context, env *demos.Env) (ev.Result, error) {
 	j := job{env: env, nums: env.Int64s("numbers"), workers: env.Int("workers"), rounds: env.Int("rounds")}
 	if j.workers == 0 {
 		j.workers = min(runtime.NumCPU(), 64)
 	}
-	env.Logf("main", demos.Note, "%d number(s) to check by trial division: 2, then every odd number up to ⌊√n⌋", len(j.nums))
+	env.Logf("main", ev.Note, "%d number(s) to check by trial division: 2, then every odd number up to ⌊√n⌋", len(j.nums))
 	var work uint64
 	for _, n := range j.nums {
 		work += Divisions(n)
 	}
 	if work > longWork {
-		env.Logf("main", demos.Warn, "these numbers may need up to %s trial divisions per mode and round: this can take a while (Ctrl-C stops it)", ui.Int(work))
+		env.Logf("main", ev.Warn, "these numbers may need up to %s trial divisions per mode and round: this can take a while (Ctrl-C stops it)", ev.Int(work))
 	}
-	env.Logf("main", demos.Note, "this machine has %d CPU(s); the pools have %d worker(s); %s",
+	env.Logf("main", ev.Note, "this machine has %d CPU(s); the pools have %d worker(s); %s",
 		runtime.NumCPU(), j.workers, modes.RoundsNote(j.rounds))
 
 	var (
@@ -147,7 +147,7 @@ func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
 			got, r, err = j.goroutinePool(ctx)
 		case modes.Processes:
 			if perr := proc.Supported(); perr != nil && env.String("mode") == "all" {
-				env.Logf("main", demos.Warn, "skipping the process pool: %v", perr)
+				env.Logf("main", ev.Warn, "skipping the process pool: %v", perr)
 				continue
 			}
 			env.Phase(fmt.Sprintf("process pool: %d worker processes, started once, fed over their pipes", j.workers))
@@ -155,9 +155,9 @@ func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
 		}
 		if err != nil {
 			if ctx.Err() != nil {
-				return demos.Result{}, context.Cause(ctx)
+				return ev.Result{}, context.Cause(ctx)
 			}
-			return demos.Result{}, err
+			return ev.Result{}, err
 		}
 		rep = append(rep, r)
 		if first == nil {
@@ -260,7 +260,7 @@ type reply struct {
 // worker is the body of a pool process: it answers tasks until the parent
 // closes its standard input.
 func worker(ctx context.Context, self *proc.Self) error {
-	self.Log(demos.Start, "up and waiting for numbers on its standard input")
+	self.Log(ev.Start, "up and waiting for numbers on its standard input")
 	return self.Work(ctx, func(ctx context.Context, raw json.RawMessage) (any, error) {
 		var t task
 		if err := json.Unmarshal(raw, &t); err != nil {
@@ -300,8 +300,8 @@ func (j job) processPool(ctx context.Context) ([]answer, modes.Run, []int, error
 	}
 	startup := j.env.Now() - begin
 	pids := p.Pids()
-	j.env.Log("main", demos.Start, fmt.Sprintf("started %d worker processes, all ready in %s (pids %s); they stay up for every number",
-		j.workers, ui.Dur(startup), joinInts(pids)), "pids", pids, "startup_ms", ui.Ms(startup))
+	j.env.Log("main", ev.Start, fmt.Sprintf("started %d worker processes, all ready in %s (pids %s); they stay up for every number",
+		j.workers, ev.Dur(startup), joinInts(pids)), "pids", pids, "startup_ms", ev.Ms(startup))
 
 	got, times, err := j.timeRounds(ctx, modes.Processes, func(ctx context.Context, emit bool) ([]answer, error) {
 		out := make([]answer, len(j.nums))
@@ -330,7 +330,7 @@ func (j job) processPool(ctx context.Context) ([]answer, modes.Run, []int, error
 	if err := p.Close(); err != nil {
 		return nil, modes.Run{}, nil, err
 	}
-	j.env.Logf("main", demos.Done, "closed the pool: its %d processes exited", j.workers)
+	j.env.Logf("main", ev.Done, "closed the pool: its %d processes exited", j.workers)
 	return got, modes.Run{Mode: modes.Processes, Workers: j.workers, Startup: startup, Rounds: times}, pids, nil
 }
 
@@ -358,11 +358,11 @@ func joinInts(xs []int) string {
 	return strings.Join(s, ", ")
 }
 
-func conclude(j job, rep modes.Report, answers []answer, pids []int, notes []string) demos.Result {
+func conclude(j job, rep modes.Report, answers []answer, pids []int, notes []string) ev.Result {
 	nums, workers := j.nums, j.workers
 	primes := 0
 	results := make([]map[string]any, len(answers))
-	tb := demos.Table{Title: "numbers", Header: []string{"number", "prime?", "smallest factor"}}
+	tb := ev.Table{Title: "numbers", Header: []string{"number", "prime?", "smallest factor"}}
 	for i, a := range answers {
 		results[i] = map[string]any{"n": a.N, "prime": a.Prime, "factor": a.Factor}
 		verdict, factor := "no", fmt.Sprint(a.Factor)
@@ -375,10 +375,10 @@ func conclude(j job, rep modes.Report, answers []answer, pids []int, notes []str
 		}
 		tb.Rows = append(tb.Rows, []string{fmt.Sprint(a.N), verdict, factor})
 	}
-	res := demos.Result{
+	res := ev.Result{
 		Metrics: map[string]any{"workers": workers, "cpus": runtime.NumCPU(), "rounds": j.rounds, "results": results,
 			"modes": rep.Metrics(), "pids": pids},
-		Tables: []demos.Table{tb, rep.Table()},
+		Tables: []ev.Table{tb, rep.Table()},
 		Timing: rep.Timing(),
 	}
 	counted := fmt.Sprintf("%d of %d number(s) prime", primes, len(nums))
@@ -401,9 +401,9 @@ func conclude(j job, rep modes.Report, answers []answer, pids []int, notes []str
 			continue
 		}
 		e, _ := rep.Efficiency(r)
-		part := fmt.Sprintf("%s: %s× the sequential speed (efficiency %.0f%%)", poolName(r.Mode), ui.Float(s), 100*e)
+		part := fmt.Sprintf("%s: %s× the sequential speed (efficiency %.0f%%)", poolName(r.Mode), ev.Float(s), 100*e)
 		if r.Startup > 0 {
-			part += fmt.Sprintf(", start-up of %s included, paid once", ui.Dur(r.Startup))
+			part += fmt.Sprintf(", start-up of %s included, paid once", ev.Dur(r.Startup))
 		}
 		parts = append(parts, part)
 		if s > best {
@@ -432,7 +432,7 @@ func conclude(j job, rep modes.Report, answers []answer, pids []int, notes []str
 		res.Observed = true
 		res.Verdict = counted + "; " + strings.Join(parts, "; ")
 	default:
-		res.Verdict = counted + fmt.Sprintf("; the best pool (%s) reached only %s× the sequential speed: ", poolName(bestMode), ui.Float(best)) +
+		res.Verdict = counted + fmt.Sprintf("; the best pool (%s) reached only %s× the sequential speed: ", poolName(bestMode), ev.Float(best)) +
 			"the work was too small to pay for the pool, or the CPUs were busy with something else"
 		res.Hint = "more or larger primes in --numbers, or a quieter machine"
 	}

@@ -14,12 +14,13 @@ import (
 	"github.com/pardemo/pardemo/demos"
 	"github.com/pardemo/pardemo/demos/internal/demotest"
 	"github.com/pardemo/pardemo/demos/primes"
+	"github.com/pardemo/pardemo/internal/ev"
 	"github.com/pardemo/pardemo/internal/ui"
 )
 
 // byMode groups the per-number events of a run by mode.
-func byMode(c *ui.Capture) map[string][]ui.Event {
-	out := map[string][]ui.Event{}
+func byMode(c *ui.Capture) map[string][]ev.Event {
+	out := map[string][]ev.Event{}
 	for _, e := range c.Events {
 		if m, ok := e.Attrs["mode"].(string); ok {
 			out[m] = append(out[m], e)

@@ -10,8 +10,8 @@ import (
 	"sync"
 
 	"github.com/pardemo/pardemo/demos"
+	"github.com/pardemo/pardemo/internal/ev"
 	isync "github.com/pardemo/pardemo/internal/sync"
-	"github.com/pardemo/pardemo/internal/ui"
 )
 
 //go:embed prodcons.go
@@ -54,11 +54,11 @@ type tally struct {
 	waits     int // times a producer found the queue full
 }
 
-func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
+func run(ctx context.Context, env *demos.Env) (ev.Result, error) {
 	nProd, nCons, items := env.Int("producers"), env.Int("consumers"), env.Int("items")
 	q := isync.NewQueue[int](env.Int("capacity"))
 	t := &tally{taken: map[int]int{}, perWorker: map[string]int{}}
-	env.Logf("main", demos.Note, "%d producer(s) make %d products, one per %.1f story-s each; %d consumer(s) spend %.1f story-s on each; the queue holds %d",
+	env.Logf("main", ev.Note, "%d producer(s) make %d products, one per %.1f story-s each; %d consumer(s) spend %.1f story-s on each; the queue holds %d",
 		nProd, items, makeTime, nCons, consumeTime, q.Cap())
 
 	// Consumers run until told to stop, like the cookbook's daemon threads;
@@ -85,22 +85,22 @@ func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
 	close(errs)
 	for err := range errs {
 		if err != nil {
-			return demos.Result{}, err
+			return ev.Result{}, err
 		}
 	}
 	stopConsumers()
 	consumers.Wait() // every consumer has reported its count before conclude reads them
 	if t.waits == 0 {
-		env.Logf("main", demos.Note, "the consumers kept up, so the queue never filled (deepest: %d of %d); --consumers 1 makes them the bottleneck and shows back-pressure",
+		env.Logf("main", ev.Note, "the consumers kept up, so the queue never filled (deepest: %d of %d); --consumers 1 makes them the bottleneck and shows back-pressure",
 			q.HighWater(), q.Cap())
 	} else {
-		env.Logf("main", demos.Note, "the queue filled up %d times: each time the producer waited for a consumer to make room (back-pressure)", t.waits)
+		env.Logf("main", ev.Note, "the queue filled up %d times: each time the producer waited for a consumer to make room (back-pressure)", t.waits)
 	}
 	return conclude(t, q, items), nil
 }
 
 func produce(ctx context.Context, env *demos.Env, q *isync.Queue[int], t *tally, name string, first, step, items int) error {
-	env.Log(name, demos.Start, "starts producing")
+	env.Log(name, ev.Start, "starts producing")
 	made := 0
 	for n := first; n <= items; n += step {
 		if err := env.Sleep(ctx, makeTime); err != nil {
@@ -110,36 +110,36 @@ func produce(ctx context.Context, env *demos.Env, q *isync.Queue[int], t *tally,
 			t.mu.Lock()
 			t.waits++
 			t.mu.Unlock()
-			env.Logf(name, demos.Wait, "queue full (%d of %d): waits for room", q.Cap(), q.Cap())
+			env.Logf(name, ev.Wait, "queue full (%d of %d): waits for room", q.Cap(), q.Cap())
 			if err := q.Put(ctx, n); err != nil {
 				return context.Cause(ctx)
 			}
-			env.Log(name, demos.Wake, "room again")
+			env.Log(name, ev.Wake, "room again")
 		}
 		made++
-		env.Log(name, demos.Send, fmt.Sprintf("made product #%d (queue depth %d)", n, q.Len()), "product", n, "depth", q.Len())
+		env.Log(name, ev.Send, fmt.Sprintf("made product #%d (queue depth %d)", n, q.Len()), "product", n, "depth", q.Len())
 	}
 	t.mu.Lock()
 	t.produced += made
 	t.mu.Unlock()
-	env.Log(name, demos.Wait, fmt.Sprintf("made %d; join: waits until every product is marked done", made))
+	env.Log(name, ev.Wait, fmt.Sprintf("made %d; join: waits until every product is marked done", made))
 	if err := q.Join(ctx); err != nil {
 		return context.Cause(ctx)
 	}
-	env.Log(name, demos.Done, "join returned: every product was taken and handled")
+	env.Log(name, ev.Done, "join returned: every product was taken and handled")
 	return nil
 }
 
 func consume(ctx context.Context, env *demos.Env, q *isync.Queue[int], t *tally, name string) {
-	env.Log(name, demos.Start, "waits for products")
+	env.Log(name, ev.Start, "waits for products")
 	took := 0
-	defer func() { env.Logf(name, demos.Done, "stops after %d products", took) }()
+	defer func() { env.Logf(name, ev.Done, "stops after %d products", took) }()
 	for {
 		n, err := q.Get(ctx)
 		if err != nil {
 			return
 		}
-		env.Log(name, demos.Recv, fmt.Sprintf("took product #%d", n), "product", n)
+		env.Log(name, ev.Recv, fmt.Sprintf("took product #%d", n), "product", n)
 		t.mu.Lock()
 		t.taken[n]++
 		t.perWorker[name]++
@@ -149,12 +149,12 @@ func consume(ctx context.Context, env *demos.Env, q *isync.Queue[int], t *tally,
 		// that was taken must be marked done, or join would wait forever.
 		_ = env.Sleep(ctx, consumeTime)
 		if err := q.TaskDone(); err != nil {
-			env.Log(name, demos.Warn, err.Error())
+			env.Log(name, ev.Warn, err.Error())
 		}
 	}
 }
 
-func conclude(t *tally, q *isync.Queue[int], items int) demos.Result {
+func conclude(t *tally, q *isync.Queue[int], items int) ev.Result {
 	consumed, dupes, missing := 0, 0, 0
 	for n := 1; n <= items; n++ {
 		switch c := t.taken[n]; {
@@ -166,7 +166,7 @@ func conclude(t *tally, q *isync.Queue[int], items int) demos.Result {
 		consumed += t.taken[n]
 	}
 	per := map[string]any{}
-	tb := demos.Table{Title: "consumers", Header: []string{"consumer", "products", "share"}}
+	tb := ev.Table{Title: "consumers", Header: []string{"consumer", "products", "share"}}
 	for i := 1; ; i++ {
 		name := fmt.Sprintf("consumer-%d", i)
 		c, ok := t.perWorker[name]
@@ -174,12 +174,12 @@ func conclude(t *tally, q *isync.Queue[int], items int) demos.Result {
 			break
 		}
 		per[name] = c
-		tb.Rows = append(tb.Rows, []string{name, ui.Int(c), fmt.Sprintf("%.0f%%", 100*float64(c)/float64(max(consumed, 1)))})
+		tb.Rows = append(tb.Rows, []string{name, ev.Int(c), fmt.Sprintf("%.0f%%", 100*float64(c)/float64(max(consumed, 1)))})
 	}
-	res := demos.Result{
+	res := ev.Result{
 		Metrics: map[string]any{"items": items, "produced": t.produced, "consumed": consumed, "capacity": q.Cap(),
 			"max_depth": q.HighWater(), "per_consumer": per, "producer_waits": t.waits},
-		Tables: []demos.Table{tb},
+		Tables: []ev.Table{tb},
 	}
 	res.Verdict = fmt.Sprintf("%d made, %d consumed", t.produced, consumed)
 	switch {

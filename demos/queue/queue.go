@@ -15,8 +15,8 @@ import (
 	"time"
 
 	"github.com/pardemo/pardemo/demos"
+	"github.com/pardemo/pardemo/internal/ev"
 	isync "github.com/pardemo/pardemo/internal/sync"
-	"github.com/pardemo/pardemo/internal/ui"
 )
 
 //go:embed queue.go
@@ -86,7 +86,7 @@ func rule(kind string, put []job) []job {
 	return want
 }
 
-func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
+func run(ctx context.Context, env *demos.Env) (ev.Result, error) {
 	kind, maxsize := env.String("kind"), env.Int("maxsize")
 	q := newQueue(kind, maxsize)
 	jobs := makeJobs(env, maxsize)
@@ -94,28 +94,28 @@ func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
 	env.Phase("fill the queue")
 	for _, j := range jobs {
 		if err := q.Put(ctx, j); err != nil {
-			return demos.Result{}, context.Cause(ctx)
+			return ev.Result{}, context.Cause(ctx)
 		}
-		env.Log("main", demos.Send, fmt.Sprintf("put %s: %d of %d", j, q.Len(), q.Cap()),
+		env.Log("main", ev.Send, fmt.Sprintf("put %s: %d of %d", j, q.Len(), q.Cap()),
 			"job", j.name, "priority", j.prio, "depth", q.Len())
 	}
 
 	env.Phase("put on the full queue, with a timeout")
 	extra := job{name: fmt.Sprintf("job-%d", maxsize+1), prio: 1}
-	env.Logf("main", demos.Wait, "put %s with a %g story-second timeout: no room, so it waits", extra, putTimeout)
+	env.Logf("main", ev.Wait, "put %s with a %g story-second timeout: no room, so it waits", extra, putTimeout)
 	start := env.Now()
 	fullErr := putWithin(ctx, env, q, extra, putTimeout)
 	if ctx.Err() != nil {
-		return demos.Result{}, context.Cause(ctx)
+		return ev.Result{}, context.Cause(ctx)
 	}
 	if fullErr != nil {
-		env.Log("main", demos.Warn, fmt.Sprintf("put gave up after %s: %v", ui.Dur(env.Now()-start), fullErr), "error", fullErr.Error())
+		env.Log("main", ev.Warn, fmt.Sprintf("put gave up after %s: %v", ev.Dur(env.Now()-start), fullErr), "error", fullErr.Error())
 	} else {
-		env.Log("main", demos.Warn, "put succeeded on a queue that should have been full")
+		env.Log("main", ev.Warn, "put succeeded on a queue that should have been full")
 	}
 
 	env.Phase("a worker takes the jobs; main joins")
-	env.Log("main", demos.Wait, "starts a worker, then join: waits until every job is marked done, not just taken")
+	env.Log("main", ev.Wait, "starts a worker, then join: waits until every job is marked done, not just taken")
 	w := &worker{}
 	workCtx, stopWorker := context.WithCancel(ctx)
 	var wg sync.WaitGroup
@@ -125,19 +125,19 @@ func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
 	wg.Go(func() { w.work(workCtx, env, q) })
 	joinStart := env.Now()
 	if err := q.Join(ctx); err != nil {
-		return demos.Result{}, context.Cause(ctx)
+		return ev.Result{}, context.Cause(ctx)
 	}
 	joinedAt := env.Now()
 	doneAtJoin := int(w.done.Load()) // read at once: nothing can be done later than join
-	env.Log("main", demos.Done, fmt.Sprintf("join returned after %s, with %d of %d jobs marked done", ui.Dur(joinedAt-joinStart), doneAtJoin, len(jobs)),
+	env.Log("main", ev.Done, fmt.Sprintf("join returned after %s, with %d of %d jobs marked done", ev.Dur(joinedAt-joinStart), doneAtJoin, len(jobs)),
 		"done", doneAtJoin)
 
 	env.Phase("get from the empty queue, without waiting")
 	_, emptyErr := q.TryGet()
 	if emptyErr != nil {
-		env.Log("main", demos.Warn, "get_nowait: "+emptyErr.Error(), "error", emptyErr.Error())
+		env.Log("main", ev.Warn, "get_nowait: "+emptyErr.Error(), "error", emptyErr.Error())
 	} else {
-		env.Log("main", demos.Warn, "get_nowait found a job in a queue that should have been empty")
+		env.Log("main", ev.Warn, "get_nowait found a job in a queue that should have been empty")
 	}
 	stopWorker()
 	wg.Wait() // the worker's record is complete before conclude reads it
@@ -186,24 +186,24 @@ type worker struct {
 }
 
 func (w *worker) work(ctx context.Context, env *demos.Env, q *isync.Queue[job]) {
-	env.Log("worker", demos.Start, "waits for jobs")
+	env.Log("worker", ev.Start, "waits for jobs")
 	for {
 		j, err := q.Get(ctx)
 		if err != nil {
-			env.Logf("worker", demos.Done, "stops after %d jobs", len(w.order))
+			env.Logf("worker", ev.Done, "stops after %d jobs", len(w.order))
 			return
 		}
 		w.order = append(w.order, j)
-		env.Log("worker", demos.Recv, fmt.Sprintf("took %s: %d left in the queue", j, q.Len()), "job", j.name, "priority", j.prio)
+		env.Log("worker", ev.Recv, fmt.Sprintf("took %s: %d left in the queue", j, q.Len()), "job", j.name, "priority", j.prio)
 		// A job that was taken is finished even if we are told to stop
 		// meanwhile: an unmarked job would keep join waiting forever.
 		_ = env.Sleep(ctx, workTime)
 		// Say so before TaskDone: once the last one is in, join returns.
-		env.Log("worker", demos.Step, fmt.Sprintf("finished %s: task_done", j.name))
+		env.Log("worker", ev.Step, fmt.Sprintf("finished %s: task_done", j.name))
 		w.lastDone = env.Now()
 		w.done.Add(1)
 		if err := q.TaskDone(); err != nil {
-			env.Log("worker", demos.Warn, err.Error())
+			env.Log("worker", ev.Warn, err.Error())
 		}
 	}
 }
@@ -223,7 +223,7 @@ var ruleText = map[string]string{
 	"priority": "lowest priority number first, ties in put order",
 }
 
-func conclude(kind string, put []job, w *worker, fullErr, emptyErr error, doneAtJoin int, joinWait, joinedAt time.Duration) demos.Result {
+func conclude(kind string, put []job, w *worker, fullErr, emptyErr error, doneAtJoin int, joinWait, joinedAt time.Duration) ev.Result {
 	names := func(js []job) []string {
 		out := make([]string, len(js))
 		for i, j := range js {
@@ -233,7 +233,7 @@ func conclude(kind string, put []job, w *worker, fullErr, emptyErr error, doneAt
 	}
 	want := rule(kind, put)
 	prios := map[string]any{}
-	tb := demos.Table{Title: "order", Header: []string{"#", "put", "came out", kind + " rule"}}
+	tb := ev.Table{Title: "order", Header: []string{"#", "put", "came out", kind + " rule"}}
 	for i, j := range put {
 		prios[j.name] = j.prio
 		got := "—"
@@ -249,12 +249,12 @@ func conclude(kind string, put []job, w *worker, fullErr, emptyErr error, doneAt
 		return err.Error()
 	}
 	joined := doneAtJoin == len(put) && joinedAt >= w.lastDone
-	res := demos.Result{
+	res := ev.Result{
 		Metrics: map[string]any{"kind": kind, "maxsize": len(put), "put_order": names(put), "order": names(w.order),
 			"priorities": prios, "full_error": errText(fullErr), "empty_error": errText(emptyErr),
-			"joined": joined, "done_at_join": doneAtJoin, "join_wait_ms": ui.Ms(joinWait)},
-		Tables: []demos.Table{tb},
-		Timing: []demos.Timing{{Label: "join waited", D: joinWait}},
+			"joined": joined, "done_at_join": doneAtJoin, "join_wait_ms": ev.Ms(joinWait)},
+		Tables: []ev.Table{tb},
+		Timing: []ev.Timing{{Label: "join waited", D: joinWait}},
 	}
 
 	orderOK := slices.Equal(w.order, want)

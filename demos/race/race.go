@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/pardemo/pardemo/demos"
+	"github.com/pardemo/pardemo/internal/ev"
 	"github.com/pardemo/pardemo/internal/race"
-	"github.com/pardemo/pardemo/internal/ui"
 )
 
 //go:embed race.go report.go
@@ -65,7 +65,7 @@ func check(v *demos.Values) error {
 		total *= 2
 	}
 	if total > maxUpdates {
-		return fmt.Errorf("--workers × --count × --trials asks for %s updates; the limit is %s", ui.Int(total), ui.Int(maxUpdates))
+		return fmt.Errorf("--workers × --count × --trials asks for %s updates; the limit is %s", ev.Int(total), ev.Int(maxUpdates))
 	}
 	return nil
 }
@@ -122,7 +122,7 @@ func newSetup(v *demos.Values, m race.Mode) setup {
 	return s
 }
 
-func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
+func run(ctx context.Context, env *demos.Env) (ev.Result, error) {
 	primary := newSetup(env.Values, mode(env.Values))
 	trials := env.Int("trials")
 	introduce(env, primary)
@@ -139,14 +139,14 @@ func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
 			env.Phase(fmt.Sprintf("%s: %d trial(s)", label(s.mode), trials))
 			sd, err := runTrials(ctx, env, s, trials)
 			if err != nil {
-				return demos.Result{}, err
+				return ev.Result{}, err
 			}
 			sides = append(sides, sd)
 		}
 	} else {
 		sd, err := runTrials(ctx, env, primary, trials)
 		if err != nil {
-			return demos.Result{}, err
+			return ev.Result{}, err
 		}
 		sides = append(sides, sd)
 	}
@@ -208,7 +208,7 @@ func runTrials(ctx context.Context, env *demos.Env, s setup, trials int) (side, 
 		}
 		if verbose {
 			for i, name := range s.names {
-				env.Log(name, demos.Start, fmt.Sprintf("%s 1, %s times", verb(s.deltas[i]), ui.Int(s.count)), "delta", s.deltas[i], "count", s.count)
+				env.Log(name, ev.Start, fmt.Sprintf("%s 1, %s times", verb(s.deltas[i]), ev.Int(s.count)), "delta", s.deltas[i], "count", s.count)
 			}
 		}
 		begin := env.Now()
@@ -224,26 +224,26 @@ func runTrials(ctx context.Context, env *demos.Env, s setup, trials int) (side, 
 		lost := sd.lost(t)
 		if verbose {
 			for _, name := range s.names {
-				env.Logf(name, demos.Done, "finished its %s updates, believing every one counted", ui.Int(s.count))
+				env.Logf(name, ev.Done, "finished its %s updates, believing every one counted", ev.Int(s.count))
 			}
 		}
-		msg := fmt.Sprintf("final value %s, expected %s", ui.Int(final), ui.Int(s.expected()))
+		msg := fmt.Sprintf("final value %s, expected %s", ev.Int(final), ev.Int(s.expected()))
 		switch {
 		case lost == 0:
 			msg += ": nothing lost"
 		case s.cancels():
-			msg += fmt.Sprintf(": at least %s updates lost", ui.Int(lost))
+			msg += fmt.Sprintf(": at least %s updates lost", ev.Int(lost))
 		default:
-			msg += fmt.Sprintf(": %s updates lost", ui.Int(lost))
+			msg += fmt.Sprintf(": %s updates lost", ev.Int(lost))
 		}
 		if trials > 1 {
 			msg = fmt.Sprintf("trial %d/%d: %s", t+1, trials, msg)
 		}
-		kind := demos.Step
+		kind := ev.Step
 		if lost > 0 {
-			kind = demos.Warn
+			kind = ev.Warn
 		}
-		env.Log("main", kind, msg, "trial", t+1, "final", final, "expected", s.expected(), "lost", lost, "wall_ms", ui.Ms(wall))
+		env.Log("main", kind, msg, "trial", t+1, "final", final, "expected", s.expected(), "lost", lost, "wall_ms", ev.Ms(wall))
 	}
 	return sd, nil
 }
@@ -275,15 +275,15 @@ func introduce(env *demos.Env, s setup) {
 	n := len(s.names)
 	switch {
 	case n == 2:
-		env.Logf("main", demos.Note, "the counter starts at 0; %s adds 1 and %s subtracts 1, %s times each: a correct run ends at 0",
-			s.names[0], s.names[1], ui.Int(s.count))
+		env.Logf("main", ev.Note, "the counter starts at 0; %s adds 1 and %s subtracts 1, %s times each: a correct run ends at 0",
+			s.names[0], s.names[1], ev.Int(s.count))
 	case n == 1:
-		env.Logf("main", demos.Note, "one worker adds 1, %s times: with nobody to race against, nothing can be lost", ui.Int(s.count))
+		env.Logf("main", ev.Note, "one worker adds 1, %s times: with nobody to race against, nothing can be lost", ev.Int(s.count))
 	default:
-		env.Logf("main", demos.Note, "%s workers each add 1, %s time(s): a correct run ends at %s", ui.Int(n), ui.Int(s.count), ui.Int(s.expected()))
+		env.Logf("main", ev.Note, "%s workers each add 1, %s time(s): a correct run ends at %s", ev.Int(n), ev.Int(s.count), ev.Int(s.expected()))
 	}
-	env.Logf("main", demos.Note, "protection: %s; between read and write each worker %s", label(s.mode), windowText(s.window))
-	env.Log("main", demos.Note, "all workers wait at a start line and are released together, so they really overlap")
+	env.Logf("main", ev.Note, "protection: %s; between read and write each worker %s", label(s.mode), windowText(s.window))
+	env.Log("main", ev.Note, "all workers wait at a start line and are released together, so they really overlap")
 }
 
 func windowText(w race.Window) string {
@@ -302,9 +302,9 @@ func explainAfter(env *demos.Env, sides []side) {
 			continue
 		}
 		if slices.Contains([]race.Mode{race.None, race.Plain}, s.mode) {
-			env.Log("main", demos.Note, "why: an update is read, add, write. When another worker writes between this worker's read and its write, one of the two writes is overwritten: that update is lost")
+			env.Log("main", ev.Note, "why: an update is read, add, write. When another worker writes between this worker's read and its write, one of the two writes is overwritten: that update is lost")
 			if s.mode == race.None {
-				env.Log("main", demos.Note, "each read and each write here is atomic, so this is no data race (go test -race stays quiet), yet the update as a whole is not atomic; --plain shows the true data race")
+				env.Log("main", ev.Note, "each read and each write here is atomic, so this is no data race (go test -race stays quiet), yet the update as a whole is not atomic; --plain shows the true data race")
 			}
 			break
 		}

@@ -7,17 +7,16 @@ import (
 	"strings"
 	"time"
 
-	"github.com/pardemo/pardemo/demos"
+	"github.com/pardemo/pardemo/internal/ev"
 	"github.com/pardemo/pardemo/internal/race"
-	"github.com/pardemo/pardemo/internal/ui"
 )
 
 // conclude turns the trials into metrics, tables and the verdict. The first
 // side is the unprotected one when comparing; the last is what the user
 // asked for.
-func conclude(sides []side) demos.Result {
+func conclude(sides []side) ev.Result {
 	last := sides[len(sides)-1]
-	res := demos.Result{Metrics: metrics(last)}
+	res := ev.Result{Metrics: metrics(last)}
 	if len(sides) > 1 {
 		cmp := map[string]any{}
 		for _, s := range sides {
@@ -31,9 +30,9 @@ func conclude(sides []side) demos.Result {
 			prefix = string(s.mode) + " "
 		}
 		if len(sides) > 1 || len(s.finals) > 1 {
-			res.Timing = append(res.Timing, demos.Timing{Label: prefix + "per trial (mean)", D: s.meanWall()})
+			res.Timing = append(res.Timing, ev.Timing{Label: prefix + "per trial (mean)", D: s.meanWall()})
 		}
-		res.Timing = append(res.Timing, demos.Timing{Label: prefix + "per update", D: time.Duration(math.Round(s.nsPerUpdate()))})
+		res.Timing = append(res.Timing, ev.Timing{Label: prefix + "per update", D: time.Duration(math.Round(s.nsPerUpdate()))})
 	}
 	if len(last.finals) > 1 {
 		res.Tables = append(res.Tables, histogram(sides))
@@ -100,13 +99,13 @@ func lossText(s side) string {
 	if len(s.finals) == 1 {
 		l := s.lost(0)
 		if l == 0 {
-			return fmt.Sprintf("0 of %s updates lost", ui.Int(total))
+			return fmt.Sprintf("0 of %s updates lost", ev.Int(total))
 		}
 		atLeast := ""
 		if s.cancels() {
 			atLeast = "at least "
 		}
-		return fmt.Sprintf("lost %s%s of %s updates (%.1f%%)", atLeast, ui.Int(l), ui.Int(total), 100*float64(l)/float64(total))
+		return fmt.Sprintf("lost %s%s of %s updates (%.1f%%)", atLeast, ev.Int(l), ev.Int(total), 100*float64(l)/float64(total))
 	}
 	if s.runsWithLoss() == 0 {
 		return fmt.Sprintf("0 lost in all %d runs", len(s.finals))
@@ -133,8 +132,8 @@ func bucket(lost int64) string {
 }
 
 // histogram is the trials' distribution of lost updates, one column per side.
-func histogram(sides []side) demos.Table {
-	tb := demos.Table{Title: "lost updates per run", Header: []string{"lost"}}
+func histogram(sides []side) ev.Table {
+	tb := ev.Table{Title: "lost updates per run", Header: []string{"lost"}}
 	counts := make([]map[string]int, len(sides))
 	for i, s := range sides {
 		tb.Header = append(tb.Header, string(s.mode)+" runs")

@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/pardemo/pardemo/demos"
+	"github.com/pardemo/pardemo/internal/ev"
 	isync "github.com/pardemo/pardemo/internal/sync"
-	"github.com/pardemo/pardemo/internal/ui"
 )
 
 //go:embed rlock.go watched.go
@@ -61,12 +61,12 @@ type outcome struct {
 	releaseError int           // wrong releases the re-entrant lock refused
 }
 
-func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
+func run(ctx context.Context, env *demos.Env) (ev.Result, error) {
 	o := &outcome{}
 	phases := []func(context.Context, *demos.Env, *outcome) error{mutexPhase, reentrantPhase, idiomPhase}
 	for _, phase := range phases {
 		if err := phase(ctx, env, o); err != nil {
-			return demos.Result{}, err
+			return ev.Result{}, err
 		}
 	}
 	return conclude(env, o), nil
@@ -87,15 +87,15 @@ func (b *mutexBox) add(who string)    { b.change(who, "add", +1) }
 func (b *mutexBox) remove(who string) { b.change(who, "remove", -1) }
 
 func (b *mutexBox) change(who, op string, n int) {
-	b.env.Logf(who, demos.Step, "%s: asks for the box lock", op)
+	b.env.Logf(who, ev.Step, "%s: asks for the box lock", op)
 	b.mu.Lock(who)
 	defer b.mu.Unlock(who)
-	b.env.Logf(who, demos.Acquire, "%s: has the box lock; calls execute", op)
+	b.env.Logf(who, ev.Acquire, "%s: has the box lock; calls execute", op)
 	b.execute(who, n)
 }
 
 func (b *mutexBox) execute(who string, n int) {
-	b.env.Log(who, demos.Wait, "execute: asks for the box lock again — while holding it")
+	b.env.Log(who, ev.Wait, "execute: asks for the box lock again — while holding it")
 	b.mu.Lock(who) // blocks: the lock is taken, by who itself
 	defer b.mu.Unlock(who)
 	b.total += n // never reached
@@ -130,9 +130,9 @@ func mutexPhase(ctx context.Context, env *demos.Env, o *outcome) error {
 		if who, since, ok := m.selfWait(); ok {
 			if stuck := env.Now() - since; stuck >= env.Story(patience) {
 				o.detected, o.deadlocked, o.stuck = true, who, stuck
-				env.Log("watchdog", demos.Warn, fmt.Sprintf("deadlock: %s. A sync.Mutex does not know who holds it: "+
+				env.Log("watchdog", ev.Warn, fmt.Sprintf("deadlock: %s. A sync.Mutex does not know who holds it: "+
 					"a second Lock by the holder waits until the holder unlocks — that is, for itself, forever", m.describe()),
-					"holder", who, "stuck_ms", ui.Ms(stuck))
+					"holder", who, "stuck_ms", ev.Ms(stuck))
 				break
 			}
 		}
@@ -143,7 +143,7 @@ func mutexPhase(ctx context.Context, env *demos.Env, o *outcome) error {
 		}
 	}
 	freed := m.end()
-	env.Logf("watchdog", demos.Note, "ends the phase: unlocks the mutex from its own goroutine to free %s "+
+	env.Logf("watchdog", ev.Note, "ends the phase: unlocks the mutex from its own goroutine to free %s "+
 		"(Go allows any goroutine to unlock a Mutex; real code never should), and the stuck workers stop", freed)
 	<-workersDone
 	return nil
@@ -158,9 +158,9 @@ func mutexWorker(ctx context.Context, env *demos.Env, who string, start float64,
 		switch {
 		case finished:
 		case ctx.Err() != nil:
-			env.Log(who, demos.Done, "stopped in the middle of its operation: the run was interrupted")
+			env.Log(who, ev.Done, "stopped in the middle of its operation: the run was interrupted")
 		default:
-			env.Log(who, demos.Done, "stopped by the watchdog in the middle of its operation")
+			env.Log(who, ev.Done, "stopped by the watchdog in the middle of its operation")
 		}
 	}()
 	for i := range env.Int("ops") {
@@ -207,7 +207,7 @@ func (b *reentrantBox) execute(ctx context.Context, op, who string, n int) error
 	b.total += n
 	_, holds := b.lock.Holder()
 	b.maxHolds = max(b.maxHolds, holds)
-	b.env.Log(who, demos.Step, fmt.Sprintf("%s → execute: took the lock again (hold count %d); box now %d", op, holds, b.total),
+	b.env.Log(who, ev.Step, fmt.Sprintf("%s → execute: took the lock again (hold count %d); box now %d", op, holds, b.total),
 		"holds", holds, "box", b.total)
 	return nil
 }
@@ -224,23 +224,23 @@ func reentrantPhase(ctx context.Context, env *demos.Env, o *outcome) error {
 		return err
 	}
 	o.boxFinal = b.total
-	env.Logf("main", demos.Note, "the box ends at %d; the lock is free again (%s)", b.total, holderText(b.lock))
+	env.Logf("main", ev.Note, "the box ends at %d; the lock is free again (%s)", b.total, holderText(b.lock))
 
 	// Only the holder may release, and only what it holds.
 	b.lock.Lock("adder")
-	env.Log("adder", demos.Acquire, "takes the re-entrant lock once more")
+	env.Log("adder", ev.Acquire, "takes the re-entrant lock once more")
 	err = b.lock.Unlock("remover")
 	if errors.Is(err, isync.ErrNotOwner) {
 		o.releaseError++
 	}
-	env.Log("remover", demos.Warn, fmt.Sprintf("releases the lock adder holds: %v", err))
+	env.Log("remover", ev.Warn, fmt.Sprintf("releases the lock adder holds: %v", err))
 	_ = b.lock.Unlock("adder")
-	env.Log("adder", demos.Release, "releases it: "+holderText(b.lock))
+	env.Log("adder", ev.Release, "releases it: "+holderText(b.lock))
 	err = b.lock.Unlock("adder")
 	if errors.Is(err, isync.ErrNotHeld) {
 		o.releaseError++
 	}
-	env.Log("adder", demos.Warn, fmt.Sprintf("releases it once more than it took it: %v", err))
+	env.Log("adder", ev.Warn, fmt.Sprintf("releases it once more than it took it: %v", err))
 
 	// The nested form: each worker locks, then calls two functions that
 	// each lock again.
@@ -270,7 +270,7 @@ func (n *nestedReentrant) work(ctx context.Context, who string) error {
 			return err
 		}
 	}
-	n.env.Log(who, demos.Step, fmt.Sprintf("locked, then two steps each took the lock again (hold count 2); total %d", n.total), "total", n.total)
+	n.env.Log(who, ev.Step, fmt.Sprintf("locked, then two steps each took the lock again (hold count 2); total %d", n.total), "total", n.total)
 	return nil
 }
 
@@ -308,7 +308,7 @@ func (b *box) change(who, op string, n int) {
 // executeLocked changes the total. The caller must hold b.mu.
 func (b *box) executeLocked(who, op string, n int) {
 	b.total += n
-	b.env.Log(who, demos.Step, fmt.Sprintf("%s → executeLocked: the lock is already held, no second Lock; box now %d", op, b.total), "box", b.total)
+	b.env.Log(who, ev.Step, fmt.Sprintf("%s → executeLocked: the lock is already held, no second Lock; box now %d", op, b.total), "box", b.total)
 }
 
 func idiomPhase(ctx context.Context, env *demos.Env, o *outcome) error {
@@ -328,7 +328,7 @@ func idiomPhase(ctx context.Context, env *demos.Env, o *outcome) error {
 		return err
 	}
 	o.idiomFinal = b.total
-	env.Logf("main", demos.Note, "the box ends at %d", b.total)
+	env.Logf("main", ev.Note, "the box ends at %d", b.total)
 
 	n := &nestedIdiom{env: env}
 	if err := nestedWorkers(ctx, env, "...Locked helpers", n.Work); err != nil {
@@ -349,7 +349,7 @@ func (n *nestedIdiom) Work(_ context.Context, who string) error {
 	defer n.mu.Unlock()
 	n.stepLocked()
 	n.stepLocked()
-	n.env.Log(who, demos.Step, fmt.Sprintf("locked once, then two ...Locked steps; total %d", n.total), "total", n.total)
+	n.env.Log(who, ev.Step, fmt.Sprintf("locked once, then two ...Locked steps; total %d", n.total), "total", n.total)
 	return nil
 }
 
@@ -369,14 +369,14 @@ func worker(ctx context.Context, env *demos.Env, who string, start float64, op f
 			return err
 		}
 	}
-	env.Logf(who, demos.Done, "did its %d operations", env.Int("ops"))
+	env.Logf(who, ev.Done, "did its %d operations", env.Int("ops"))
 	return nil
 }
 
 // nestedWorkers starts the nested form's workers at once and waits for them.
 func nestedWorkers(ctx context.Context, env *demos.Env, how string, work func(context.Context, string) error) error {
 	k := env.Int("workers")
-	env.Logf("main", demos.Note, "nested form with %s: %d workers each lock, then call two functions that lock again", how, k)
+	env.Logf("main", ev.Note, "nested form with %s: %d workers each lock, then call two functions that lock again", how, k)
 	errs := make(chan error, k)
 	var wg sync.WaitGroup
 	for i := range k {
@@ -389,7 +389,7 @@ func nestedWorkers(ctx context.Context, env *demos.Env, how string, work func(co
 			return err
 		}
 	}
-	env.Logf("main", demos.Done, "nested form with %s: all %d workers done", how, k)
+	env.Logf("main", ev.Done, "nested form with %s: all %d workers done", how, k)
 	return nil
 }
 
@@ -418,16 +418,16 @@ func holderText(l *isync.ReentrantLock) string {
 	return "nobody holds it"
 }
 
-func conclude(env *demos.Env, o *outcome) demos.Result {
+func conclude(env *demos.Env, o *outcome) ev.Result {
 	ops, k := env.Int("ops"), env.Int("workers")
 	expected := 2 * k
-	res := demos.Result{
+	res := ev.Result{
 		Metrics: map[string]any{"ops": ops, "box_final": o.boxFinal, "idiom_final": o.idiomFinal,
-			"deadlock_detected": o.detected, "deadlocked": o.deadlocked, "stuck_ms": ui.Ms(o.stuck),
+			"deadlock_detected": o.detected, "deadlocked": o.deadlocked, "stuck_ms": ev.Ms(o.stuck),
 			"max_hold_count": o.maxHolds, "workers": k, "nested_expected": expected,
 			"nested_total": o.nested, "nested_idiom_total": o.nestedIdiom, "release_errors": o.releaseError},
-		Timing: []demos.Timing{{Label: o.deadlocked + " waited for its own lock", D: o.stuck}},
-		Tables: []demos.Table{{Title: "three boxes", Header: []string{"lock", "outcome"}, Rows: [][]string{
+		Timing: []ev.Timing{{Label: o.deadlocked + " waited for its own lock", D: o.stuck}},
+		Tables: []ev.Table{{Title: "three boxes", Header: []string{"lock", "outcome"}, Rows: [][]string{
 			{"sync.Mutex, locked twice", deadlockText(o)},
 			{"isync.ReentrantLock", fmt.Sprintf("box %d after %d operations; hold count up to %d; nested %d of %d", o.boxFinal, 2*ops, o.maxHolds, o.nested, expected)},
 			{"sync.Mutex + ...Locked", fmt.Sprintf("box %d after %d operations; nested %d of %d", o.idiomFinal, 2*ops, o.nestedIdiom, expected)},
@@ -444,7 +444,7 @@ func conclude(env *demos.Env, o *outcome) demos.Result {
 	default:
 		res.Observed = true
 		res.Verdict = fmt.Sprintf("sync.Mutex deadlocked on itself (%s waited %s for a lock it held); "+
-			"the re-entrant lock and the ...Locked helpers both left the box at 0", o.deadlocked, ui.Dur(o.stuck))
+			"the re-entrant lock and the ...Locked helpers both left the box at 0", o.deadlocked, ev.Dur(o.stuck))
 	}
 	return res
 }
@@ -453,5 +453,5 @@ func deadlockText(o *outcome) string {
 	if !o.detected {
 		return "no deadlock seen"
 	}
-	return fmt.Sprintf("deadlock: %s waited %s for itself, then the watchdog ended it", o.deadlocked, ui.Dur(o.stuck))
+	return fmt.Sprintf("deadlock: %s waited %s for itself, then the watchdog ended it", o.deadlocked, ev.Dur(o.stuck))
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/pardemo/pardemo/demos"
 	"github.com/pardemo/pardemo/demos/internal/demotest"
+	"github.com/pardemo/pardemo/internal/ev"
 )
 
 // fixesOnly is the scenario without phase 1, so it can run in fake time.
@@ -17,13 +18,13 @@ func fixesOnly() (demos.Demo, *outcome) {
 	o := &outcome{}
 	d := New()
 	d.Metrics = nil
-	d.Run = func(ctx context.Context, env *demos.Env) (demos.Result, error) {
+	d.Run = func(ctx context.Context, env *demos.Env) (ev.Result, error) {
 		for _, phase := range []func(context.Context, *demos.Env, *outcome) error{reentrantPhase, idiomPhase} {
 			if err := phase(ctx, env, o); err != nil {
-				return demos.Result{}, err
+				return ev.Result{}, err
 			}
 		}
-		return demos.Result{Verdict: "fixes only"}, nil
+		return ev.Result{Verdict: "fixes only"}, nil
 	}
 	return d, o
 }

@@ -9,7 +9,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/pardemo/pardemo/internal/ui"
+	"github.com/pardemo/pardemo/internal/ev"
 )
 
 // watchedMutex is a plain sync.Mutex plus notes for the deadlock watchdog:
@@ -103,7 +103,7 @@ func (m *watchedMutex) describe() string {
 	now := m.now()
 	var parts []string
 	if since, self := m.waiting[m.holder]; self && m.holder != "" {
-		parts = append(parts, fmt.Sprintf("%s holds the box lock and has waited %s to take it again: it waits for itself", m.holder, ui.Dur(now-since)))
+		parts = append(parts, fmt.Sprintf("%s holds the box lock and has waited %s to take it again: it waits for itself", m.holder, ev.Dur(now-since)))
 	} else if m.holder != "" {
 		parts = append(parts, m.holder+" holds the box lock")
 	}

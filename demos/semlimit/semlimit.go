@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/pardemo/pardemo/demos"
+	"github.com/pardemo/pardemo/internal/ev"
 	isync "github.com/pardemo/pardemo/internal/sync"
-	"github.com/pardemo/pardemo/internal/ui"
 )
 
 //go:embed semlimit.go
@@ -72,7 +72,7 @@ func (g *gauge) enter() int64 {
 
 func (g *gauge) leave() int64 { return g.now.Add(-1) }
 
-func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
+func run(ctx context.Context, env *demos.Env) (ev.Result, error) {
 	workers, limit := env.Int("workers"), env.Int("limit")
 	// Bounded, because here it is a limit: a double release would quietly
 	// let one more worker in than the limit says.
@@ -81,9 +81,9 @@ func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
 	env.OnStall(func() string {
 		return fmt.Sprintf("%d permits free, %d workers hold one", sem.Value(), g.now.Load())
 	})
-	env.Logf("main", demos.Note, "%d workers share a semaphore of %d: each acquires a permit, holds it %g story-second, releases it", workers, limit, holdTime)
+	env.Logf("main", ev.Note, "%d workers share a semaphore of %d: each acquires a permit, holds it %g story-second, releases it", workers, limit, holdTime)
 	if workers > limit {
-		env.Logf("main", demos.Note, "only %d can hold a permit at once: the other %d wait in Acquire until one is released", limit, workers-limit)
+		env.Logf("main", ev.Note, "only %d can hold a permit at once: the other %d wait in Acquire until one is released", limit, workers-limit)
 	}
 
 	start := env.Now()
@@ -98,14 +98,14 @@ func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
 	close(errs)
 	for err := range errs {
 		if err != nil {
-			return demos.Result{}, context.Cause(ctx)
+			return ev.Result{}, context.Cause(ctx)
 		}
 	}
 
 	// Every permit is back. One release more is a bug a bounded semaphore
 	// catches; a plain one would now let limit+1 workers in.
 	extra := sem.Release()
-	env.Logf("main", demos.Warn, "one release too many: %v (value stays %d)", extra, sem.Value())
+	env.Logf("main", ev.Warn, "one release too many: %v (value stays %d)", extra, sem.Value())
 	return conclude(env, g, sem, wall, extra), nil
 }
 
@@ -117,14 +117,14 @@ func work(ctx context.Context, env *demos.Env, sem *isync.Semaphore, g *gauge, n
 	}
 	defer sem.Release()
 	n := g.enter()
-	env.Log(name, demos.Acquire, fmt.Sprintf("got a permit (%d holding)", n), "holders", n)
+	env.Log(name, ev.Acquire, fmt.Sprintf("got a permit (%d holding)", n), "holders", n)
 	err := env.Sleep(ctx, holdTime)
 	n = g.leave()
-	env.Log(name, demos.Release, fmt.Sprintf("done: releases its permit (%d still holding)", n), "holders", n)
+	env.Log(name, ev.Release, fmt.Sprintf("done: releases its permit (%d still holding)", n), "holders", n)
 	return err
 }
 
-func conclude(env *demos.Env, g *gauge, sem *isync.Semaphore, wall time.Duration, extra error) demos.Result {
+func conclude(env *demos.Env, g *gauge, sem *isync.Semaphore, wall time.Duration, extra error) ev.Result {
 	workers, limit := env.Int("workers"), env.Int("limit")
 	most := int(g.most.Load())
 	want := min(workers, limit)
@@ -134,10 +134,10 @@ func conclude(env *demos.Env, g *gauge, sem *isync.Semaphore, wall time.Duration
 	if extra != nil {
 		extraText = extra.Error()
 	}
-	res := demos.Result{
+	res := ev.Result{
 		Metrics: map[string]any{"workers": workers, "limit": limit, "max_holders": most, "expected_max": want,
-			"waves": w, "wall_ms": ui.Ms(wall), "story_seconds": story, "final_value": sem.Value(), "extra_release_error": extraText},
-		Timing: []demos.Timing{{Label: fmt.Sprintf("%d waves × %g story-s, expected", w, holdTime), D: env.Story(float64(w) * holdTime)},
+			"waves": w, "wall_ms": ev.Ms(wall), "story_seconds": story, "final_value": sem.Value(), "extra_release_error": extraText},
+		Timing: []ev.Timing{{Label: fmt.Sprintf("%d waves × %g story-s, expected", w, holdTime), D: env.Story(float64(w) * holdTime)},
 			{Label: "all workers, measured", D: wall}},
 	}
 	res.Verdict = fmt.Sprintf("at most %d of %d workers held a permit at once (semaphore of %d); they took %.1f story-seconds for %d waves of %g",

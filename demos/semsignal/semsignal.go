@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/pardemo/pardemo/demos"
+	"github.com/pardemo/pardemo/internal/ev"
 	isync "github.com/pardemo/pardemo/internal/sync"
-	"github.com/pardemo/pardemo/internal/ui"
 )
 
 //go:embed semsignal.go
@@ -53,7 +53,7 @@ type handoff struct {
 	maxValue           int // the semaphore's value right after a release
 }
 
-func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
+func run(ctx context.Context, env *demos.Env) (ev.Result, error) {
 	rounds := env.Int("rounds")
 	h := &handoff{items: make([]int, rounds), released: make([]time.Duration, rounds),
 		consumed: make([]time.Duration, rounds), got: make([]int, rounds)}
@@ -75,7 +75,7 @@ func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
 	close(errs)
 	for err := range errs {
 		if err != nil {
-			return demos.Result{}, context.Cause(ctx)
+			return ev.Result{}, context.Cause(ctx)
 		}
 	}
 
@@ -88,15 +88,15 @@ func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
 // item the producer left.
 func consume(ctx context.Context, env *demos.Env, ready *isync.Semaphore, h *handoff) error {
 	for i := range h.items {
-		env.Logf("consumer", demos.Wait, "waits on the semaphore (value %d)", ready.Value())
+		env.Logf("consumer", ev.Wait, "waits on the semaphore (value %d)", ready.Value())
 		if err := ready.Acquire(ctx); err != nil {
 			return err
 		}
 		h.consumed[i] = env.Now()
 		h.got[i] = h.items[i]
-		env.Log("consumer", demos.Recv, fmt.Sprintf("woken: consumed item %d", h.got[i]), "item", h.got[i], "round", i+1)
+		env.Log("consumer", ev.Recv, fmt.Sprintf("woken: consumed item %d", h.got[i]), "item", h.got[i], "round", i+1)
 	}
-	env.Log("consumer", demos.Done, "consumed every item")
+	env.Log("consumer", ev.Done, "consumed every item")
 	return nil
 }
 
@@ -104,16 +104,16 @@ func consume(ctx context.Context, env *demos.Env, ready *isync.Semaphore, h *han
 // release the semaphore.
 func produce(ctx context.Context, env *demos.Env, ready *isync.Semaphore, h *handoff) error {
 	for i, item := range h.items {
-		env.Logf("producer", demos.Step, "works on the next item for %g story-seconds", produceTime)
+		env.Logf("producer", ev.Step, "works on the next item for %g story-seconds", produceTime)
 		if err := env.Sleep(ctx, produceTime); err != nil {
 			return err
 		}
 		h.released[i] = env.Now()
-		env.Log("producer", demos.Send, fmt.Sprintf("produced item %d; releases the semaphore", item), "item", item, "round", i+1)
+		env.Log("producer", ev.Send, fmt.Sprintf("produced item %d; releases the semaphore", item), "item", item, "round", i+1)
 		_ = ready.Release() // a plain semaphore: never an error
 		h.maxValue = max(h.maxValue, ready.Value())
 	}
-	env.Log("producer", demos.Done, "made every item")
+	env.Log("producer", ev.Done, "made every item")
 	return nil
 }
 
@@ -124,21 +124,21 @@ func releaseTooMany(env *demos.Env) (plainValue int, boundedErr error) {
 	plain.TryAcquire()
 	_ = plain.Release()
 	_ = plain.Release() // one too many: allowed
-	env.Logf("main", demos.Warn, "plain semaphore of 1: acquired once, released twice — accepted, its value is now %d, more permits than it started with", plain.Value())
+	env.Logf("main", ev.Warn, "plain semaphore of 1: acquired once, released twice — accepted, its value is now %d, more permits than it started with", plain.Value())
 
 	bounded := isync.NewBoundedSemaphore(1)
 	bounded.TryAcquire()
 	_ = bounded.Release()
 	err := bounded.Release() // one too many: refused
-	env.Logf("main", demos.Warn, "bounded semaphore of 1: acquired once, released twice — the second release is refused: %v (value stays %d)", err, bounded.Value())
+	env.Logf("main", ev.Warn, "bounded semaphore of 1: acquired once, released twice — the second release is refused: %v (value stays %d)", err, bounded.Value())
 	return plain.Value(), err
 }
 
-func conclude(h *handoff, plainExtra int, boundedErr error) demos.Result {
+func conclude(h *handoff, plainExtra int, boundedErr error) ev.Result {
 	rounds := len(h.items)
 	inOrder := true
 	var totalWait time.Duration
-	tb := demos.Table{Title: "hand-offs", Header: []string{"round", "item", "released", "consumed", "consumer waited"}}
+	tb := ev.Table{Title: "hand-offs", Header: []string{"round", "item", "released", "consumed", "consumer waited"}}
 	var prev time.Duration
 	for i := range h.items {
 		wait := h.consumed[i] - prev
@@ -147,18 +147,18 @@ func conclude(h *handoff, plainExtra int, boundedErr error) demos.Result {
 		if h.got[i] != h.items[i] || h.consumed[i] < h.released[i] {
 			inOrder = false
 		}
-		tb.Rows = append(tb.Rows, []string{fmt.Sprint(i + 1), fmt.Sprint(h.items[i]), "+" + ui.Dur(h.released[i]), "+" + ui.Dur(h.consumed[i]), ui.Dur(wait)})
+		tb.Rows = append(tb.Rows, []string{fmt.Sprint(i + 1), fmt.Sprint(h.items[i]), "+" + ev.Dur(h.released[i]), "+" + ev.Dur(h.consumed[i]), ev.Dur(wait)})
 	}
 	meanWait := totalWait / time.Duration(rounds)
 	errText := ""
 	if boundedErr != nil {
 		errText = boundedErr.Error()
 	}
-	res := demos.Result{
+	res := ev.Result{
 		Metrics: map[string]any{"rounds": rounds, "produced": h.items, "consumed": h.got, "in_order": inOrder,
-			"mean_wait_ms": ui.Ms(meanWait), "max_value": h.maxValue, "plain_extra_value": plainExtra, "bounded_error": errText},
-		Tables: []demos.Table{tb},
-		Timing: []demos.Timing{{Label: "consumer's mean wait per item", D: meanWait}},
+			"mean_wait_ms": ev.Ms(meanWait), "max_value": h.maxValue, "plain_extra_value": plainExtra, "bounded_error": errText},
+		Tables: []ev.Table{tb},
+		Timing: []ev.Timing{{Label: "consumer's mean wait per item", D: meanWait}},
 	}
 	switch {
 	case !inOrder || boundedErr == nil || plainExtra != 2:
@@ -166,7 +166,7 @@ func conclude(h *handoff, plainExtra int, boundedErr error) demos.Result {
 	default:
 		res.Observed = true
 		res.Verdict = fmt.Sprintf("the consumer got all %d items in order, each only after the producer's release (it waited %s per item, about %g story-seconds); "+
-			"the bounded semaphore refused the extra release", rounds, ui.Dur(meanWait), produceTime)
+			"the bounded semaphore refused the extra release", rounds, ev.Dur(meanWait), produceTime)
 	}
 	return res
 }

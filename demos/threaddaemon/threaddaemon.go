@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/pardemo/pardemo/demos"
-	"github.com/pardemo/pardemo/internal/ui"
+	"github.com/pardemo/pardemo/internal/ev"
 )
 
 //go:embed threaddaemon.go
@@ -58,7 +58,7 @@ type program struct {
 // work is one worker: sleep, then add 1 to the shared total — unless the
 // program has ended meanwhile.
 func (p *program) work(ctx context.Context, env *demos.Env, name string, delay float64) {
-	env.Logf(name, demos.Start, "sleeps %.2f story-seconds", delay)
+	env.Logf(name, ev.Start, "sleeps %.2f story-seconds", delay)
 	slept := env.Sleep(ctx, delay) == nil
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -67,7 +67,7 @@ func (p *program) work(ctx context.Context, env *demos.Env, name string, delay f
 	}
 	p.total++
 	p.finished = append(p.finished, name)
-	env.Log(name, demos.Done, fmt.Sprintf("adds 1: total = %d", p.total), "total", p.total)
+	env.Log(name, ev.Done, fmt.Sprintf("adds 1: total = %d", p.total), "total", p.total)
 }
 
 // exit is main returning: from now on the workers' work is lost. It
@@ -79,7 +79,7 @@ func (p *program) exit() (int, []string) {
 	return p.total, slices.Clone(p.finished)
 }
 
-func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
+func run(ctx context.Context, env *demos.Env) (ev.Result, error) {
 	n, exitAfter := env.Int("workers"), env.Int("exit-after")
 	names := make([]string, n)
 	delays := make([]float64, n)
@@ -101,7 +101,7 @@ func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
 	if err := env.Sleep(ctx, float64(exitAfter)); err != nil {
 		endProgram()
 		wg.Wait()
-		return demos.Result{}, err
+		return ev.Result{}, err
 	}
 	totalAtExit, finished := p.exit()
 	lived := env.Now() - begin
@@ -111,14 +111,14 @@ func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
 			cut = append(cut, name)
 		}
 	}
-	env.Log("main", demos.Done, fmt.Sprintf("returns: total = %d; %d finished, %d cut off (%s)",
+	env.Log("main", ev.Done, fmt.Sprintf("returns: total = %d; %d finished, %d cut off (%s)",
 		totalAtExit, len(finished), len(cut), orNone(cut)), "total", totalAtExit)
 	// A real program would end right here, and the operating system would
 	// reclaim the sleeping workers. The demo has to go on running, so it
 	// cancels them and waits until they have returned: nothing outlives Run.
 	endProgram()
 	wg.Wait()
-	env.Log("main", demos.Note, fmt.Sprintf("a real Go program would simply have exited, taking the %d sleeping goroutines with it; the demo cancelled them instead, so none outlives the run", len(cut)))
+	env.Log("main", ev.Note, fmt.Sprintf("a real Go program would simply have exited, taking the %d sleeping goroutines with it; the demo cancelled them instead, so none outlives the run", len(cut)))
 
 	env.Phase("2. \"non-daemon\" workers: main waits for all of them (sync.WaitGroup)")
 	p2 := &program{}
@@ -126,14 +126,14 @@ func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
 	for i := range n {
 		wg.Go(func() { p2.work(ctx, env, names[i], delays[i]) })
 	}
-	env.Log("main", demos.Wait, "waits for every worker (wg.Wait)")
+	env.Log("main", ev.Wait, "waits for every worker (wg.Wait)")
 	wg.Wait()
 	waited := env.Now() - begin
 	if ctx.Err() != nil {
-		return demos.Result{}, context.Cause(ctx)
+		return ev.Result{}, context.Cause(ctx)
 	}
 	totalWaited, _ := p2.exit()
-	env.Log("main", demos.Done, fmt.Sprintf("returns: total = %d, after waiting %s", totalWaited, ui.Dur(waited)), "total", totalWaited)
+	env.Log("main", ev.Done, fmt.Sprintf("returns: total = %d, after waiting %s", totalWaited, ev.Dur(waited)), "total", totalWaited)
 	return conclude(env, exitAfter, names, delays, finished, totalAtExit, totalWaited, lived, waited), nil
 }
 
@@ -144,10 +144,10 @@ func orNone(xs []string) string {
 	return strings.Join(xs, ", ")
 }
 
-func conclude(env *demos.Env, exitAfter int, names []string, delays []float64, finished []string, totalAtExit, totalWaited int, lived, waited time.Duration) demos.Result {
+func conclude(env *demos.Env, exitAfter int, names []string, delays []float64, finished []string, totalAtExit, totalWaited int, lived, waited time.Duration) ev.Result {
 	n := len(names)
 	delayMap := map[string]any{}
-	tb := demos.Table{Title: "workers", Header: []string{"worker", "sleeps (story s)", "main returns without waiting", "main waits"}}
+	tb := ev.Table{Title: "workers", Header: []string{"worker", "sleeps (story s)", "main returns without waiting", "main waits"}}
 	for i, name := range names {
 		delayMap[name] = math.Round(delays[i]*1000) / 1000
 		fate := "cut off"
@@ -157,12 +157,12 @@ func conclude(env *demos.Env, exitAfter int, names []string, delays []float64, f
 		tb.Rows = append(tb.Rows, []string{name, fmt.Sprintf("%.2f", delays[i]), fate, "finished"})
 	}
 	cut := n - len(finished)
-	res := demos.Result{
+	res := ev.Result{
 		Metrics: map[string]any{"workers": n, "exit_after_s": exitAfter, "finished_at_exit": len(finished), "cut_off": cut,
 			"total_at_exit": totalAtExit, "finished": finished, "delays_s": delayMap,
-			"total_waited": totalWaited, "waited_ms": ui.Ms(waited)},
-		Tables: []demos.Table{tb},
-		Timing: []demos.Timing{
+			"total_waited": totalWaited, "waited_ms": ev.Ms(waited)},
+		Tables: []ev.Table{tb},
+		Timing: []ev.Timing{
 			{Label: "main lived without waiting", D: lived},
 			{Label: "main waiting for every worker", D: waited},
 		},
@@ -174,7 +174,7 @@ func conclude(env *demos.Env, exitAfter int, names []string, delays []float64, f
 		res.Verdict += " — a total does not match the workers that finished: please report it"
 	case cut == 0 && slices.ContainsFunc(delays, func(d float64) bool { return d > float64(exitAfter) }):
 		res.Verdict += fmt.Sprintf(": main returned late (after %s instead of %s), so even the workers that sleep longer than %d story-s finished",
-			ui.Dur(lived), ui.Dur(env.Story(float64(exitAfter))), exitAfter)
+			ev.Dur(lived), ev.Dur(env.Story(float64(exitAfter))), exitAfter)
 		res.Hint = "a lower --speed: at this speed the machine could not keep main on time"
 	case cut == 0:
 		res.Verdict += ": every worker's sleep was shorter than main's life"

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/pardemo/pardemo/demos"
-	"github.com/pardemo/pardemo/internal/ui"
+	"github.com/pardemo/pardemo/internal/ev"
 )
 
 //go:embed threadjoin.go
@@ -96,14 +96,14 @@ func (t *thread) alive() bool {
 // sleeper is every worker's body: 2 story-seconds of "work".
 func sleeper(env *demos.Env, name string, seconds float64) func(ctx context.Context) {
 	return func(ctx context.Context) {
-		env.Logf(name, demos.Start, "sleeps %g story-seconds", seconds)
+		env.Logf(name, ev.Start, "sleeps %g story-seconds", seconds)
 		if env.Sleep(ctx, seconds) == nil {
-			env.Log(name, demos.Done, "done")
+			env.Log(name, ev.Done, "done")
 		}
 	}
 }
 
-func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
+func run(ctx context.Context, env *demos.Env) (ev.Result, error) {
 	n := env.Int("workers")
 
 	env.Phase(fmt.Sprintf("A: start a worker, join it, then start the next (%d workers)", n))
@@ -113,11 +113,11 @@ func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
 		t.start(ctx)
 		t.join() // joining here, before the next start, serialises the workers
 		if ctx.Err() != nil {
-			return demos.Result{}, context.Cause(ctx)
+			return ev.Result{}, context.Cause(ctx)
 		}
 	}
 	serial := env.Now() - begin
-	env.Log("main", demos.Step, fmt.Sprintf("all %d joined after %s (%.1f story-s)", n, ui.Dur(serial), story(env, serial)))
+	env.Log("main", ev.Step, fmt.Sprintf("all %d joined after %s (%.1f story-s)", n, ev.Dur(serial), story(env, serial)))
 
 	env.Phase(fmt.Sprintf("B: start all %d workers, then join them all", n))
 	begin = env.Now()
@@ -130,10 +130,10 @@ func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
 		t.join()
 	}
 	if ctx.Err() != nil {
-		return demos.Result{}, context.Cause(ctx)
+		return ev.Result{}, context.Cause(ctx)
 	}
 	concurrent := env.Now() - begin
-	env.Log("main", demos.Step, fmt.Sprintf("all %d joined after %s (%.1f story-s)", n, ui.Dur(concurrent), story(env, concurrent)))
+	env.Log("main", ev.Step, fmt.Sprintf("all %d joined after %s (%.1f story-s)", n, ev.Dur(concurrent), story(env, concurrent)))
 
 	env.Phase(fmt.Sprintf("C: join with a timeout of %g story-second", timeout))
 	slow := newThread("slow", sleeper(env, "slow", slowWork))
@@ -142,45 +142,45 @@ func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
 	finished := slow.joinTimeout(env.Story(timeout))
 	waited := env.Now() - begin
 	stillAlive := slow.alive()
-	env.Log("main", demos.Step, fmt.Sprintf("join(timeout=%g) returned after %s (%.1f story-s), finished=%v; is_alive() = %v",
-		timeout, ui.Dur(waited), story(env, waited), finished, stillAlive), "alive", stillAlive)
+	env.Log("main", ev.Step, fmt.Sprintf("join(timeout=%g) returned after %s (%.1f story-s), finished=%v; is_alive() = %v",
+		timeout, ev.Dur(waited), story(env, waited), finished, stillAlive), "alive", stillAlive)
 	// Timing out did not stop the worker: join it for real, so it is collected.
 	slow.join()
 	if ctx.Err() != nil {
-		return demos.Result{}, context.Cause(ctx)
+		return ev.Result{}, context.Cause(ctx)
 	}
-	env.Log("main", demos.Step, fmt.Sprintf("join() returned after %s; is_alive() = %v", ui.Dur(env.Now()-begin), slow.alive()))
+	env.Log("main", ev.Step, fmt.Sprintf("join() returned after %s; is_alive() = %v", ev.Dur(env.Now()-begin), slow.alive()))
 	return conclude(env, n, serial, concurrent, waited, stillAlive), nil
 }
 
 // story converts a measured duration back to story seconds.
 func story(env *demos.Env, d time.Duration) float64 { return d.Seconds() * env.Speed }
 
-func conclude(env *demos.Env, n int, serial, concurrent, waited time.Duration, alive bool) demos.Result {
+func conclude(env *demos.Env, n int, serial, concurrent, waited time.Duration, alive bool) ev.Result {
 	ratio := 0.0
 	if concurrent > 0 {
 		ratio = float64(serial) / float64(concurrent)
 	}
-	res := demos.Result{
-		Metrics: map[string]any{"workers": n, "serial_ms": ui.Ms(serial), "concurrent_ms": ui.Ms(concurrent),
-			"ratio": math.Round(ratio*100) / 100, "timeout_join_ms": ui.Ms(waited), "alive_after_timeout": alive},
-		Timing: []demos.Timing{
+	res := ev.Result{
+		Metrics: map[string]any{"workers": n, "serial_ms": ev.Ms(serial), "concurrent_ms": ev.Ms(concurrent),
+			"ratio": math.Round(ratio*100) / 100, "timeout_join_ms": ev.Ms(waited), "alive_after_timeout": alive},
+		Timing: []ev.Timing{
 			{Label: "A: join right after start", D: serial},
 			{Label: "B: start all, then join all", D: concurrent},
 			{Label: "C: join with timeout returned after", D: waited},
 		},
 	}
 	res.Verdict = fmt.Sprintf("joining each worker right after starting it took %.1f story-s, starting all then joining took %.1f: %s× faster, for N = %d workers; join(timeout) returned with the worker still alive",
-		story(env, serial), story(env, concurrent), ui.Float(ratio), n)
+		story(env, serial), story(env, concurrent), ev.Float(ratio), n)
 	switch {
 	case !alive:
-		res.Verdict = fmt.Sprintf("join(timeout=%g) returned after %s but the worker had already finished", timeout, ui.Dur(waited))
+		res.Verdict = fmt.Sprintf("join(timeout=%g) returned after %s but the worker had already finished", timeout, ev.Dur(waited))
 		res.Hint = "a lower --speed: at this speed the machine was too slow to catch the worker alive"
 	case n == 1:
 		res.Verdict = fmt.Sprintf("with one worker both orders are the same (%.1f vs %.1f story-s): there is nothing to overlap", story(env, serial), story(env, concurrent))
 		res.Hint = "--workers 10"
 	case ratio < float64(n)/2:
-		res.Verdict = fmt.Sprintf("start-all-then-join-all was only %s× faster than join-each-at-once, far from N = %d: the machine could not keep up", ui.Float(ratio), n)
+		res.Verdict = fmt.Sprintf("start-all-then-join-all was only %s× faster than join-each-at-once, far from N = %d: the machine could not keep up", ev.Float(ratio), n)
 		res.Hint = "a lower --speed, or a less busy machine"
 	default:
 		res.Observed = true

@@ -14,7 +14,7 @@ import (
 	"github.com/pardemo/pardemo/demos"
 	"github.com/pardemo/pardemo/demos/internal/demotest"
 	"github.com/pardemo/pardemo/demos/threadjoin"
-	"github.com/pardemo/pardemo/internal/ui"
+	"github.com/pardemo/pardemo/internal/ev"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -50,10 +50,10 @@ func TestOverlapFromEvents(t *testing.T) {
 				continue
 			}
 			switch e.Kind {
-			case ui.KindStart:
+			case ev.Start:
 				running[part]++
 				peak[part] = max(peak[part], running[part])
-			case ui.KindDone:
+			case ev.Done:
 				running[part]--
 			}
 		}

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/pardemo/pardemo/demos"
-	"github.com/pardemo/pardemo/internal/ui"
+	"github.com/pardemo/pardemo/internal/ev"
 )
 
 //go:embed threadstart.go
@@ -57,7 +57,7 @@ func speak(ctx context.Context, env *demos.Env, name string, every float64, time
 		if err := env.SleepUntil(ctx, t0+float64(i)*every); err != nil {
 			return err
 		}
-		env.Log(name, demos.Step, fmt.Sprintf("message %d of %d, every %gs (story %.1fs into the round)",
+		env.Log(name, ev.Step, fmt.Sprintf("message %d of %d, every %gs (story %.1fs into the round)",
 			i, times, every, storySince(env, t0)), "n", i)
 	}
 	return nil
@@ -80,7 +80,7 @@ func (m *Messenger) Run(ctx context.Context) error {
 		if err := m.Env.SleepUntil(ctx, m.T0+float64(i)*m.Every); err != nil {
 			return err
 		}
-		m.Env.Log(m.Name, demos.Step, fmt.Sprintf("message %d of %d, every %gs (story %.1fs into the round)",
+		m.Env.Log(m.Name, ev.Step, fmt.Sprintf("message %d of %d, every %gs (story %.1fs into the round)",
 			i, m.Times, m.Every, storySince(m.Env, m.T0)), "n", i)
 	}
 	return nil
@@ -94,17 +94,17 @@ type round struct {
 	finished [2]time.Duration // A's and B's last message
 }
 
-func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
+func run(ctx context.Context, env *demos.Env) (ev.Result, error) {
 	times := env.Int("times")
 	env.Phase("round 1: main starts A and B and does not join them")
 	free, err := startRound(ctx, env, times, false)
 	if err != nil {
-		return demos.Result{}, err
+		return ev.Result{}, err
 	}
 	env.Phase("round 2: main joins A and B before it ends")
 	joined, err := startRound(ctx, env, times, true)
 	if err != nil {
-		return demos.Result{}, err
+		return ev.Result{}, err
 	}
 	return conclude(env, times, free, joined), nil
 }
@@ -127,24 +127,24 @@ func startRound(ctx context.Context, env *demos.Env, times int, join bool) (roun
 		r.finished[1] = env.Now()
 	})
 	r.started = env.Now() - r.begin
-	env.Log("main", demos.Step, fmt.Sprintf("started A (a function) and B (a type with Run) in %s: starting does not wait for them", ui.Dur(r.started)),
-		"start_ms", ui.Ms(r.started))
+	env.Log("main", ev.Step, fmt.Sprintf("started A (a function) and B (a type with Run) in %s: starting does not wait for them", ev.Dur(r.started)),
+		"start_ms", ev.Ms(r.started))
 
 	if join {
-		env.Log("main", demos.Wait, "joins A and B (wg.Wait)")
+		env.Log("main", ev.Wait, "joins A and B (wg.Wait)")
 		wg.Wait()
 	}
 	r.ended = env.Now()
-	env.Log("main", demos.Done, "ended")
+	env.Log("main", ev.Done, "ended")
 	if !join {
 		// The honest part: a Go program whose main returns ends at once and
 		// takes every goroutine with it. Python instead waits at exit for
 		// threads that are not daemons, which is why the cookbook's workers
 		// go on printing after main's last line. The demo does what Python
 		// does: it keeps A and B and collects them.
-		env.Log("main", demos.Note, "a real Go program would exit here and cut A and B off; Python waits for its non-daemon threads at exit. The demo keeps A and B reachable and collects them with wg.Wait after announcing its end, so nothing outlives the run")
+		env.Log("main", ev.Note, "a real Go program would exit here and cut A and B off; Python waits for its non-daemon threads at exit. The demo keeps A and B reachable and collects them with wg.Wait after announcing its end, so nothing outlives the run")
 		wg.Wait()
-		env.Log("main", demos.Step, fmt.Sprintf("collected A and B, %s after it said it ended", ui.Dur(env.Now()-r.ended)))
+		env.Log("main", ev.Step, fmt.Sprintf("collected A and B, %s after it said it ended", ev.Dur(env.Now()-r.ended)))
 	}
 	return r, cmp.Or(errA, errB)
 }
@@ -152,7 +152,7 @@ func startRound(ctx context.Context, env *demos.Env, times int, join bool) (roun
 // storySince is the story time now, minus t0 story seconds.
 func storySince(env *demos.Env, t0 float64) float64 { return env.Now().Seconds()*env.Speed - t0 }
 
-func conclude(env *demos.Env, times int, free, joined round) demos.Result {
+func conclude(env *demos.Env, times int, free, joined round) ev.Result {
 	longest := float64(times) * max(everyA, everyB)
 	sum := float64(times) * (everyA + everyB)
 	lastFree := max(free.finished[0], free.finished[1])
@@ -162,32 +162,32 @@ func conclude(env *demos.Env, times int, free, joined round) demos.Result {
 	storyWall := wall.Seconds() * env.Speed
 	joinedLast := joined.ended >= max(joined.finished[0], joined.finished[1])
 
-	tb := demos.Table{Title: "workers", Header: []string{"worker", "style", "every", "round 1: last message", "round 2: last message"}}
+	tb := ev.Table{Title: "workers", Header: []string{"worker", "style", "every", "round 1: last message", "round 2: last message"}}
 	styles := [2]string{"function + args", "type with Run"}
 	for i, name := range []string{"A", "B"} {
 		tb.Rows = append(tb.Rows, []string{name, styles[i], fmt.Sprintf("%gs", []float64{everyA, everyB}[i]),
-			"+" + ui.Dur(free.finished[i]-free.begin), "+" + ui.Dur(joined.finished[i]-joined.begin)})
+			"+" + ev.Dur(free.finished[i]-free.begin), "+" + ev.Dur(joined.finished[i]-joined.begin)})
 	}
-	tb.Rows = append(tb.Rows, []string{"main", "", "", "ended +" + ui.Dur(free.ended-free.begin), "ended +" + ui.Dur(wall)})
+	tb.Rows = append(tb.Rows, []string{"main", "", "", "ended +" + ev.Dur(free.ended-free.begin), "ended +" + ev.Dur(wall)})
 
-	res := demos.Result{
-		Metrics: map[string]any{"times": times, "start_ms": ui.Ms(free.started), "main_ended_first": mainFirst,
-			"ended_ahead_ms": ui.Ms(ahead), "joined_wall_ms": ui.Ms(wall), "joined_story_s": round2(storyWall),
+	res := ev.Result{
+		Metrics: map[string]any{"times": times, "start_ms": ev.Ms(free.started), "main_ended_first": mainFirst,
+			"ended_ahead_ms": ev.Ms(ahead), "joined_wall_ms": ev.Ms(wall), "joined_story_s": round2(storyWall),
 			"longest_story_s": longest, "sum_story_s": sum},
-		Tables: []demos.Table{tb},
-		Timing: []demos.Timing{
+		Tables: []ev.Table{tb},
+		Timing: []ev.Timing{
 			{Label: "starting A and B", D: free.started},
 			{Label: "round 1: main ended ahead of the last worker by", D: ahead},
 			{Label: "round 2: wall time with join", D: wall},
 		},
 	}
 	res.Verdict = fmt.Sprintf("with join, main ended after %.1f story-s ≈ the longest worker (%g s), not the sum (%g s); without join, main said it ended %s before the last worker's message",
-		storyWall, longest, sum, ui.Dur(ahead))
+		storyWall, longest, sum, ev.Dur(ahead))
 	switch {
 	case !joinedLast:
 		res.Verdict = "main ended before a joined worker finished — join did not wait: please report it"
 	case !mainFirst:
-		res.Verdict = fmt.Sprintf("without join, main's \"ended\" did not come first this time (a worker was done %s earlier); with join: %.1f story-s", ui.Dur(-ahead), storyWall)
+		res.Verdict = fmt.Sprintf("without join, main's \"ended\" did not come first this time (a worker was done %s earlier); with join: %.1f story-s", ev.Dur(-ahead), storyWall)
 		res.Hint = "a lower --speed: at this speed starting the goroutines took longer than a worker's whole run"
 	case storyWall >= (longest+sum)/2:
 		res.Verdict = fmt.Sprintf("with join, main ended after %.1f story-s: nearer the sum (%g s) than the longest worker (%g s) — the machine could not run A and B side by side", storyWall, sum, longest)

@@ -13,6 +13,7 @@ import (
 	"github.com/pardemo/pardemo/demos"
 	"github.com/pardemo/pardemo/demos/internal/demotest"
 	"github.com/pardemo/pardemo/demos/threadstart"
+	"github.com/pardemo/pardemo/internal/ev"
 	"github.com/pardemo/pardemo/internal/ui"
 )
 
@@ -24,7 +25,7 @@ func actorTimes(c *ui.Capture, actor string, r int) []time.Duration {
 	round, begin := 0, time.Duration(0)
 	var out []time.Duration
 	for _, e := range c.Events {
-		if e.Kind == ui.KindPhase {
+		if e.Kind == ev.Phase {
 			round++
 			begin = e.T
 			continue
@@ -88,7 +89,7 @@ func TestMainEndsBeforeOrAfterWorkers(t *testing.T) {
 		var ends []int
 		var phases []int
 		for i, e := range c.Events {
-			if e.Kind == ui.KindPhase {
+			if e.Kind == ev.Phase {
 				phases = append(phases, i)
 			}
 			if e.Actor == "main" && e.Msg == "ended" {

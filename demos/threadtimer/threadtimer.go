@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/pardemo/pardemo/demos"
-	"github.com/pardemo/pardemo/internal/ui"
+	"github.com/pardemo/pardemo/internal/ev"
 )
 
 //go:embed threadtimer.go
@@ -52,11 +52,11 @@ func New() demos.Demo {
 	}
 }
 
-func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
+func run(ctx context.Context, env *demos.Env) (ev.Result, error) {
 	env.Phase("1. a one-shot timer, and a timer stopped before it fires")
 	one, err := oneShots(ctx, env)
 	if err != nil {
-		return demos.Result{}, err
+		return ev.Result{}, err
 	}
 
 	ticks, work := env.Int("ticks"), float64(env.Int("work"))
@@ -74,20 +74,20 @@ func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
 	pending := g.stop()
 	liveAtStop := g.liveNow()
 	if ctx.Err() == nil {
-		env.Log("main", demos.Step, fmt.Sprintf("after %d greetings: stops the repeating timer; Stop() on the already armed next greeting = %v", ticks, pending),
+		env.Log("main", ev.Step, fmt.Sprintf("after %d greetings: stops the repeating timer; Stop() on the already armed next greeting = %v", ticks, pending),
 			"stopped", pending)
 		if env.Bool("drain") {
-			env.Log("main", demos.Wait, fmt.Sprintf("waits for the %d live callbacks to finish their work", liveAtStop))
+			env.Log("main", ev.Wait, fmt.Sprintf("waits for the %d live callbacks to finish their work", liveAtStop))
 		} else {
-			env.Log("main", demos.Step, fmt.Sprintf("cancels the work of the %d live callbacks", liveAtStop))
+			env.Log("main", ev.Step, fmt.Sprintf("cancels the work of the %d live callbacks", liveAtStop))
 			cancelWork()
 		}
 	}
 	g.calls.Wait() // every armed or running callback is accounted for: nothing leaks
 	if ctx.Err() != nil {
-		return demos.Result{}, context.Cause(ctx)
+		return ev.Result{}, context.Cause(ctx)
 	}
-	env.Log("main", demos.Done, fmt.Sprintf("all callbacks have returned: %d finished their work, %d were cancelled", g.finished, g.cancelled))
+	env.Log("main", ev.Done, fmt.Sprintf("all callbacks have returned: %d finished their work, %d were cancelled", g.finished, g.cancelled))
 	return conclude(env, one, g, pending, liveAtStop), nil
 }
 
@@ -109,15 +109,15 @@ func oneShots(ctx context.Context, env *demos.Env) (oneShotResult, error) {
 	// is up: Python's threading.Timer(1, hello).start().
 	t1 := time.AfterFunc(env.Story(onceAfter), func() {
 		fires.Add(1)
-		env.Log("timer-1", demos.Step, "fires: hello, once")
+		env.Log("timer-1", ev.Step, "fires: hello, once")
 		fired <- env.Now() - begin
 	})
 	var ran2 atomic.Bool
 	t2 := time.AfterFunc(env.Story(cancelAfter), func() {
 		ran2.Store(true)
-		env.Log("timer-2", demos.Warn, "fires: main did not stop it in time")
+		env.Log("timer-2", ev.Warn, "fires: main did not stop it in time")
 	})
-	env.Log("main", demos.Start, fmt.Sprintf("arms timer-1 (%g story-s) and timer-2 (%g story-s)", onceAfter, cancelAfter))
+	env.Log("main", ev.Start, fmt.Sprintf("arms timer-1 (%g story-s) and timer-2 (%g story-s)", onceAfter, cancelAfter))
 
 	// Main changes its mind about timer-2 at once. Stop reports whether
 	// it stopped the timer before it fired: true means the callback will
@@ -127,7 +127,7 @@ func oneShots(ctx context.Context, env *demos.Env) (oneShotResult, error) {
 	if !r.stopped {
 		msg = "too late, it has already fired"
 	}
-	env.Log("main", demos.Step, fmt.Sprintf("timer-2.Stop() = %v: %s", r.stopped, msg), "stopped", r.stopped)
+	env.Log("main", ev.Step, fmt.Sprintf("timer-2.Stop() = %v: %s", r.stopped, msg), "stopped", r.stopped)
 	select {
 	case r.firedAt = <-fired:
 	case <-ctx.Done():
@@ -139,13 +139,13 @@ func oneShots(ctx context.Context, env *demos.Env) (oneShotResult, error) {
 		return r, context.Cause(ctx)
 	}
 	r.stopAgain = t1.Stop()
-	env.Log("main", demos.Step, fmt.Sprintf("timer-1.Stop() = %v: too late, it has fired", r.stopAgain), "stopped", r.stopAgain)
+	env.Log("main", ev.Step, fmt.Sprintf("timer-1.Stop() = %v: too late, it has fired", r.stopAgain), "stopped", r.stopAgain)
 	if err := env.SleepUntil(ctx, begin.Seconds()*env.Speed+part1Ends); err != nil {
 		return r, err
 	}
 	r.fires, r.ran2 = int(fires.Load()), ran2.Load()
 	if !r.ran2 {
-		env.Log("main", demos.Step, fmt.Sprintf("%g story-s in, past its deadline: timer-2 never fired", part1Ends))
+		env.Log("main", ev.Step, fmt.Sprintf("%g story-s in, past its deadline: timer-2 never fired", part1Ends))
 	}
 	return r, nil
 }
@@ -202,7 +202,7 @@ func (g *greeter) greet() {
 	k, live := g.ticks, g.live
 	g.perTick = append(g.perTick, live)
 	g.maxLive = max(g.maxLive, live)
-	g.env.Log("greeter", demos.Step, fmt.Sprintf("hello #%d — live callbacks: %d", k, live), "tick", k, "live", live)
+	g.env.Log("greeter", ev.Step, fmt.Sprintf("hello #%d — live callbacks: %d", k, live), "tick", k, "live", live)
 	g.arm() // re-arm first: the next greeting does not wait for this one's work
 	if k == g.want {
 		close(g.reached)
@@ -220,9 +220,9 @@ func (g *greeter) greet() {
 	}
 	g.mu.Unlock()
 	if err == nil {
-		g.env.Log(fmt.Sprintf("greeting-%d", k), demos.Done, fmt.Sprintf("finishes its %g story-seconds of work", g.work))
+		g.env.Log(fmt.Sprintf("greeting-%d", k), ev.Done, fmt.Sprintf("finishes its %g story-seconds of work", g.work))
 	} else {
-		g.env.Log(fmt.Sprintf("greeting-%d", k), demos.Done, "work cancelled")
+		g.env.Log(fmt.Sprintf("greeting-%d", k), ev.Done, "work cancelled")
 	}
 }
 
@@ -246,18 +246,18 @@ func (g *greeter) liveNow() int {
 	return g.live
 }
 
-func conclude(env *demos.Env, one oneShotResult, g *greeter, pending bool, liveAtStop int) demos.Result {
+func conclude(env *demos.Env, one oneShotResult, g *greeter, pending bool, liveAtStop int) ev.Result {
 	perTick := make([]string, len(g.perTick))
 	for i, n := range g.perTick {
 		perTick[i] = fmt.Sprint(n)
 	}
 	cancelledOK := one.stopped && !one.ran2
-	res := demos.Result{
+	res := ev.Result{
 		Metrics: map[string]any{"ticks": g.ticks, "max_live": g.maxLive, "live_per_tick": g.perTick,
-			"fired_once": one.fires == 1, "fired_at_ms": ui.Ms(one.firedAt), "cancelled_stopped": cancelledOK,
+			"fired_once": one.fires == 1, "fired_at_ms": ev.Ms(one.firedAt), "cancelled_stopped": cancelledOK,
 			"stopped_pending": pending, "live_at_stop": liveAtStop,
 			"finished_callbacks": g.finished, "cancelled_callbacks": g.cancelled},
-		Timing: []demos.Timing{{Label: "timer-1 fired after", D: one.firedAt}},
+		Timing: []ev.Timing{{Label: "timer-1 fired after", D: one.firedAt}},
 	}
 	res.Verdict = fmt.Sprintf("timer-1 fired once after %.2f story-s; timer-2 was stopped in time and never fired; the repeating greeter's live callbacks grew to %d over %d greetings (%s): a backlog",
 		one.firedAt.Seconds()*env.Speed, g.maxLive, g.ticks, strings.Join(perTick, ", "))

@@ -15,7 +15,7 @@ import (
 	"github.com/pardemo/pardemo/demos"
 	"github.com/pardemo/pardemo/demos/internal/demotest"
 	"github.com/pardemo/pardemo/demos/threadtimer"
-	"github.com/pardemo/pardemo/internal/ui"
+	"github.com/pardemo/pardemo/internal/ev"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -115,7 +115,7 @@ func TestRealTime(t *testing.T) {
 	// Each greeting sees at most one more live callback than the previous.
 	prev := 0
 	for _, e := range c.Events {
-		if e.Actor == "greeter" && e.Kind == ui.KindStep {
+		if e.Actor == "greeter" && e.Kind == ev.Step {
 			live := e.Attrs["live"].(int)
 			if live > prev+1 || live < 1 {
 				t.Errorf("live went from %d to %d", prev, live)

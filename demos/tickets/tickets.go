@@ -16,8 +16,8 @@ import (
 	"time"
 
 	"github.com/pardemo/pardemo/demos"
+	"github.com/pardemo/pardemo/internal/ev"
 	"github.com/pardemo/pardemo/internal/proc"
-	"github.com/pardemo/pardemo/internal/ui"
 )
 
 //go:embed tickets.go
@@ -130,7 +130,7 @@ func buy(ctx context.Context, self *proc.Self, db proc.FileDB, useLock bool) (pu
 		return p, err
 	}
 	p.Saw = s.Tickets
-	self.Log(demos.Step, "sees "+count(s.Tickets, "ticket")+" left")
+	self.Log(ev.Step, "sees "+count(s.Tickets, "ticket")+" left")
 	if err := self.Sleep(ctx, lookTime); err != nil {
 		return p, err
 	}
@@ -138,19 +138,19 @@ func buy(ctx context.Context, self *proc.Self, db proc.FileDB, useLock bool) (pu
 	release := func() {}
 	if useLock {
 		l := db.Locker() // this process's own handle on tickets.json.lock
-		self.Log(demos.Wait, "waits for the lock on "+filepath.Base(l.Path()))
+		self.Log(ev.Wait, "waits for the lock on "+filepath.Base(l.Path()))
 		t0 := self.Now()
 		if err := l.Lock(ctx); err != nil {
 			return p, err
 		}
 		// If the process dies while holding it, the kernel drops the lock.
 		waited := self.Now() - t0
-		p.WaitedMs = ui.Ms(waited)
-		self.Log(demos.Acquire, "holds the lock (waited "+ui.Dur(waited)+")", "waited_ms", p.WaitedMs)
+		p.WaitedMs = ev.Ms(waited)
+		self.Log(ev.Acquire, "holds the lock (waited "+ev.Dur(waited)+")", "waited_ms", p.WaitedMs)
 		release = func() {
 			// Said before unlocking, so on the shared clock it comes
 			// before the next holder's "holds the lock".
-			self.Log(demos.Release, "releases the lock")
+			self.Log(ev.Release, "releases the lock")
 			l.Unlock()
 		}
 	}
@@ -160,10 +160,10 @@ func buy(ctx context.Context, self *proc.Self, db proc.FileDB, useLock bool) (pu
 		return p, err
 	}
 	if p.Bought {
-		self.Emit(demos.Event{Kind: demos.Done, Msg: fmt.Sprintf("bought a ticket (wrote %d back)", p.Wrote),
-			Tone: ui.ToneGreen, Attrs: map[string]any{"wrote": p.Wrote}})
+		self.Emit(ev.Event{Kind: ev.Done, Msg: fmt.Sprintf("bought a ticket (wrote %d back)", p.Wrote),
+			Tone: ev.ToneGreen, Attrs: map[string]any{"wrote": p.Wrote}})
 	} else {
-		self.Emit(demos.Event{Kind: demos.Done, Msg: "sold out: goes home without a ticket", Tone: ui.ToneRed})
+		self.Emit(ev.Event{Kind: ev.Done, Msg: "sold out: goes home without a ticket", Tone: ev.ToneRed})
 	}
 	return p, nil
 }
@@ -175,7 +175,7 @@ func readModifyWrite(ctx context.Context, self *proc.Self, db proc.FileDB, p *pu
 		return err
 	}
 	p.Read = s.Tickets
-	self.Logf(demos.Step, "reads %d left", s.Tickets)
+	self.Logf(ev.Step, "reads %d left", s.Tickets)
 	if err := self.Sleep(ctx, thinkTime); err != nil {
 		return err
 	}
@@ -184,7 +184,7 @@ func readModifyWrite(ctx context.Context, self *proc.Self, db proc.FileDB, p *pu
 	}
 	// The decision rests on the count read above. Anyone who read the same
 	// count before this write lands makes the same decision.
-	self.Logf(demos.Step, "takes a ticket: %d → %d, saving it takes %g s", s.Tickets, s.Tickets-1, saveTime)
+	self.Logf(ev.Step, "takes a ticket: %d → %d, saving it takes %g s", s.Tickets, s.Tickets-1, saveTime)
 	if err := self.Sleep(ctx, saveTime); err != nil {
 		return err
 	}
@@ -195,7 +195,7 @@ func readModifyWrite(ctx context.Context, self *proc.Self, db proc.FileDB, p *pu
 	return nil
 }
 
-func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
+func run(ctx context.Context, env *demos.Env) (ev.Result, error) {
 	nTickets, nBuyers, useLock := env.Int("tickets"), env.Int("buyers"), env.Bool("lock")
 
 	// The database: the user's file, or one in a temporary directory that
@@ -204,7 +204,7 @@ func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
 	if path == "" {
 		dir, err := os.MkdirTemp("", "pardemo-tickets-*")
 		if err != nil {
-			return demos.Result{}, err
+			return ev.Result{}, err
 		}
 		defer os.RemoveAll(dir)
 		path, temp = filepath.Join(dir, "tickets.json"), true
@@ -213,9 +213,9 @@ func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
 	}
 	db := proc.OpenFileDB(path)
 	if err := db.Write(stock{Tickets: nTickets}); err != nil {
-		return demos.Result{}, err
+		return ev.Result{}, err
 	}
-	env.Log("main", demos.Step, fmt.Sprintf("wrote {\"tickets\": %d} to %s", nTickets, path), "db", path, "temp", temp)
+	env.Log("main", ev.Step, fmt.Sprintf("wrote {\"tickets\": %d} to %s", nTickets, path), "db", path, "temp", temp)
 	if useLock {
 		env.Phase(fmt.Sprintf("%s, %s, each holding a lock on %s while it buys",
 			count(nBuyers, "buyer process"), count(nTickets, "ticket"), filepath.Base(db.LockPath())))
@@ -241,7 +241,7 @@ func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
 	for i := range nBuyers {
 		c, err := env.Spawn(ctx, roleBuyer, "buyer-"+strconv.Itoa(i+1), args)
 		if err != nil {
-			return demos.Result{}, err
+			return ev.Result{}, err
 		}
 		buyers = append(buyers, c)
 	}
@@ -276,24 +276,24 @@ func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
 	}
 	ready.Wait()
 	startup := env.Now() - spawnAt
-	env.Log("main", demos.Send, fmt.Sprintf("all %d buyers are up after %s: go!", nBuyers, ui.Dur(startup)), "startup_ms", ui.Ms(startup))
+	env.Log("main", ev.Send, fmt.Sprintf("all %d buyers are up after %s: go!", nBuyers, ev.Dur(startup)), "startup_ms", ev.Ms(startup))
 	close(start)
 	allDone := make(chan struct{})
 	go func() { finished.Wait(); close(allDone) }()
 	waitWhileBuying(ctx, env, allDone)
 	<-allDone
 	if ctx.Err() != nil {
-		return demos.Result{}, context.Cause(ctx)
+		return ev.Result{}, context.Cause(ctx)
 	}
 	if err := errors.Join(errs...); err != nil {
-		return demos.Result{}, err
+		return ev.Result{}, err
 	}
 
 	// Count what happened, then ask the database what it believes.
 	successes := 0
 	var longestWait time.Duration
 	pids := make([]int, nBuyers)
-	tb := demos.Table{Title: "buyers", Header: []string{"buyer", "pid", "saw", "read", "outcome", "wrote back", "lock wait"}}
+	tb := ev.Table{Title: "buyers", Header: []string{"buyer", "pid", "saw", "read", "outcome", "wrote back", "lock wait"}}
 	for i, p := range outcomes {
 		pids[i] = buyers[i].Pid
 		outcome, wrote, wait := "sold out", "—", "—"
@@ -304,7 +304,7 @@ func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
 		if useLock {
 			w := time.Duration(p.WaitedMs * float64(time.Millisecond))
 			longestWait = max(longestWait, w)
-			wait = ui.Dur(w)
+			wait = ev.Dur(w)
 		}
 		tb.Rows = append(tb.Rows, []string{buyers[i].Name, strconv.Itoa(buyers[i].Pid), strconv.Itoa(p.Saw), strconv.Itoa(p.Read), outcome, wrote, wait})
 	}
@@ -312,16 +312,16 @@ func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
 	readErr := db.Read(&final)
 	dbValid := readErr == nil && final.Tickets >= 0 && final.Tickets <= nTickets
 	if readErr != nil {
-		env.Log("main", demos.Warn, "the database is unreadable: "+readErr.Error())
+		env.Log("main", ev.Warn, "the database is unreadable: "+readErr.Error())
 	} else {
-		env.Log("main", demos.Recv, "the database now says "+count(final.Tickets, "ticket")+" left")
+		env.Log("main", ev.Recv, "the database now says "+count(final.Tickets, "ticket")+" left")
 	}
 	res := conclude(tally{tickets: nTickets, buyers: nBuyers, lock: useLock, successes: successes,
 		left: final.Tickets, dbValid: dbValid, path: path, temp: temp, pids: pids, speed: env.Speed})
-	res.Tables = []demos.Table{tb}
-	res.Timing = []demos.Timing{{Label: "starting " + count(nBuyers, "buyer process"), D: startup}}
+	res.Tables = []ev.Table{tb}
+	res.Timing = []ev.Timing{{Label: "starting " + count(nBuyers, "buyer process"), D: startup}}
 	if useLock {
-		res.Timing = append(res.Timing, demos.Timing{Label: "longest wait for the lock", D: longestWait})
+		res.Timing = append(res.Timing, ev.Timing{Label: "longest wait for the lock", D: longestWait})
 	}
 	return res, nil
 }
@@ -353,7 +353,7 @@ type tally struct {
 	speed           float64
 }
 
-func conclude(t tally) demos.Result {
+func conclude(t tally) ev.Result {
 	sold := t.successes
 	oversold := max(0, sold-t.tickets)
 	// Sales the database forgot: it should say tickets-sold left (never
@@ -367,7 +367,7 @@ func conclude(t tally) demos.Result {
 	if t.temp {
 		db = "" // gone with its temporary directory
 	}
-	res := demos.Result{
+	res := ev.Result{
 		Metrics: map[string]any{"tickets": t.tickets, "buyers": t.buyers, "lock": t.lock, "sold": sold,
 			"oversold": oversold, "successes": t.successes, "left": t.left, "lost_sales": lost,
 			"db_valid": t.dbValid, "db": db, "pids": t.pids},
@@ -396,7 +396,7 @@ func conclude(t tally) demos.Result {
 		res.Hint = "--tickets 1"
 	default:
 		res.Verdict = fmt.Sprintf("no lock, yet %d sold of %d and the count is right: the buyers did not overlap this run, so the lesson did not show", sold, t.tickets)
-		res.Hint = "a lower --speed: at this speed a save lasts only " + ui.Dur(time.Duration(saveTime/t.speed*float64(time.Second)))
+		res.Hint = "a lower --speed: at this speed a save lasts only " + ev.Dur(time.Duration(saveTime/t.speed*float64(time.Second)))
 	}
 	return res
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/pardemo/pardemo/demos"
 	"github.com/pardemo/pardemo/demos/internal/demotest"
 	"github.com/pardemo/pardemo/demos/tickets"
+	"github.com/pardemo/pardemo/internal/ev"
 	"github.com/pardemo/pardemo/internal/proc"
 	"github.com/pardemo/pardemo/internal/ui"
 )
@@ -29,7 +30,7 @@ func skipUnsupported(t *testing.T) {
 	}
 }
 
-func num(t *testing.T, res demos.Result, key string) int {
+func num(t *testing.T, res ev.Result, key string) int {
 	t.Helper()
 	n, ok := res.Metrics[key].(int)
 	if !ok {
@@ -146,16 +147,16 @@ func TestLockNeverOversells(t *testing.T) {
 			// Events from different processes arrive over different pipes,
 			// so check them in the order of their stamps on the shared clock.
 			events := slices.Clone(c.Events)
-			slices.SortStableFunc(events, func(a, b ui.Event) int { return cmp.Compare(a.T, b.T) })
+			slices.SortStableFunc(events, func(a, b ev.Event) int { return cmp.Compare(a.T, b.T) })
 			holder := ""
 			for _, e := range events {
 				switch e.Kind {
-				case demos.Acquire:
+				case ev.Acquire:
 					if holder != "" {
 						t.Fatalf("%s took the lock while %s held it", e.Actor, holder)
 					}
 					holder = e.Actor
-				case demos.Release:
+				case ev.Release:
 					if e.Actor != holder {
 						t.Fatalf("%s released a lock held by %q", e.Actor, holder)
 					}
@@ -271,7 +272,7 @@ type watchCapture struct {
 	once   bool
 }
 
-func (w *watchCapture) Event(e ui.Event) {
+func (w *watchCapture) Event(e ev.Event) {
 	w.Capture.Event(e)
 	if !w.once && strings.Contains(e.Msg, "saving it takes") {
 		w.once = true

@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/pardemo/pardemo/demos"
+	"github.com/pardemo/pardemo/internal/ev"
 	isync "github.com/pardemo/pardemo/internal/sync"
-	"github.com/pardemo/pardemo/internal/ui"
 )
 
 //go:embed traffic.go
@@ -60,10 +60,10 @@ type car struct {
 	waited           bool
 }
 
-func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
+func run(ctx context.Context, env *demos.Env) (ev.Result, error) {
 	j := &junction{light: isync.NewEvent()}
 	n := env.Int("cars")
-	env.Log("light", demos.Note, "the light is an event: set means green, clear means red; a car that finds it clear blocks in Wait until it is set")
+	env.Log("light", ev.Note, "the light is an event: set means green, clear means red; a car that finds it clear blocks in Wait until it is set")
 
 	// The light is green before the first car can look at it.
 	j.change(env, true, 0)
@@ -98,7 +98,7 @@ func run(ctx context.Context, env *demos.Env) (demos.Result, error) {
 	stopLight() // the cookbook's light runs forever; ours stops once every car is across
 	<-lightDone
 	if firstErr != nil {
-		return demos.Result{}, context.Cause(ctx)
+		return ev.Result{}, context.Cause(ctx)
 	}
 	return conclude(env, j, cars), nil
 }
@@ -122,7 +122,7 @@ func runLight(ctx context.Context, env *demos.Env, j *junction) {
 func (j *junction) change(env *demos.Env, green bool, tick int) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	ev := demos.Event{Actor: "light", Kind: demos.Step, Msg: "GREEN: cars may cross", Tone: ui.ToneGreen,
+	light := ev.Event{Actor: "light", Kind: ev.Step, Msg: "GREEN: cars may cross", Tone: ev.ToneGreen,
 		Attrs: map[string]any{"light": "green", "tick": tick}}
 	if green {
 		j.light.Set()
@@ -130,15 +130,15 @@ func (j *junction) change(env *demos.Env, green bool, tick int) {
 	} else {
 		j.light.Clear()
 		j.log = append(j.log, "red")
-		ev.Msg, ev.Tone, ev.Attrs["light"] = "RED: cars must wait", ui.ToneRed, "red"
+		light.Msg, light.Tone, light.Attrs["light"] = "RED: cars must wait", ev.ToneRed, "red"
 	}
-	env.Emit(ev)
+	env.Emit(light)
 }
 
 // drive is one car: cross if the light is green, otherwise wait for it.
 func drive(ctx context.Context, env *demos.Env, j *junction, c *car) error {
 	c.arrived = env.Now()
-	env.Log(c.name, demos.Start, "arrives at the light")
+	env.Log(c.name, ev.Start, "arrives at the light")
 	for {
 		j.mu.Lock()
 		if j.light.IsSet() {
@@ -146,24 +146,24 @@ func drive(ctx context.Context, env *demos.Env, j *junction, c *car) error {
 			j.log = append(j.log, c.name)
 			msg := "crosses on green"
 			if c.waited {
-				msg = fmt.Sprintf("crosses on green after waiting %s", ui.Dur(c.crossed-c.arrived))
+				msg = fmt.Sprintf("crosses on green after waiting %s", ev.Dur(c.crossed-c.arrived))
 			}
-			env.Emit(demos.Event{Actor: c.name, Kind: demos.Done, Msg: msg, Tone: ui.ToneGreen,
-				Attrs: map[string]any{"waited_ms": ui.Ms(c.crossed - c.arrived)}})
+			env.Emit(ev.Event{Actor: c.name, Kind: ev.Done, Msg: msg, Tone: ev.ToneGreen,
+				Attrs: map[string]any{"waited_ms": ev.Ms(c.crossed - c.arrived)}})
 			j.mu.Unlock()
 			return nil
 		}
 		c.waited = true
-		env.Emit(demos.Event{Actor: c.name, Kind: demos.Wait, Msg: "the light is red: waits", Tone: ui.ToneRed})
+		env.Emit(ev.Event{Actor: c.name, Kind: ev.Wait, Msg: "the light is red: waits", Tone: ev.ToneRed})
 		j.mu.Unlock()
 		if err := j.light.Wait(ctx); err != nil {
 			return err
 		}
-		env.Log(c.name, demos.Wake, "woken: the light turned green")
+		env.Log(c.name, ev.Wake, "woken: the light turned green")
 	}
 }
 
-func conclude(env *demos.Env, j *junction, cars []*car) demos.Result {
+func conclude(env *demos.Env, j *junction, cars []*car) ev.Result {
 	// Replay the junction's log: which colour was the light at each crossing?
 	onRed, crossed, colour := 0, 0, "red"
 	for _, entry := range j.log {
@@ -177,7 +177,7 @@ func conclude(env *demos.Env, j *junction, cars []*car) demos.Result {
 			}
 		}
 	}
-	tb := demos.Table{Title: "cars", Header: []string{"car", "arrived", "waited", "crossed"}}
+	tb := ev.Table{Title: "cars", Header: []string{"car", "arrived", "waited", "crossed"}}
 	waited := 0
 	var maxWait time.Duration
 	for _, c := range cars {
@@ -186,16 +186,16 @@ func conclude(env *demos.Env, j *junction, cars []*car) demos.Result {
 		note := "—"
 		if c.waited {
 			waited++
-			note = fmt.Sprintf("%s (%s story)", ui.Dur(w), ui.Dur(time.Duration(float64(w)*env.Speed)))
+			note = fmt.Sprintf("%s (%s story)", ev.Dur(w), ev.Dur(time.Duration(float64(w)*env.Speed)))
 		}
-		tb.Rows = append(tb.Rows, []string{c.name, "+" + ui.Dur(c.arrived), note, "+" + ui.Dur(c.crossed)})
+		tb.Rows = append(tb.Rows, []string{c.name, "+" + ev.Dur(c.arrived), note, "+" + ev.Dur(c.crossed)})
 	}
-	res := demos.Result{
-		Metrics: map[string]any{"cars": len(cars), "crossed": crossed, "crossed_on_red": onRed, "waited": waited, "max_wait_ms": ui.Ms(maxWait)},
-		Tables:  []demos.Table{tb},
-		Timing:  []demos.Timing{{Label: "longest wait", D: maxWait}},
+	res := ev.Result{
+		Metrics: map[string]any{"cars": len(cars), "crossed": crossed, "crossed_on_red": onRed, "waited": waited, "max_wait_ms": ev.Ms(maxWait)},
+		Tables:  []ev.Table{tb},
+		Timing:  []ev.Timing{{Label: "longest wait", D: maxWait}},
 	}
-	res.Verdict = fmt.Sprintf("%d of %d cars crossed, %d waited for green (longest %s), %d crossed on red", crossed, len(cars), waited, ui.Dur(maxWait), onRed)
+	res.Verdict = fmt.Sprintf("%d of %d cars crossed, %d waited for green (longest %s), %d crossed on red", crossed, len(cars), waited, ev.Dur(maxWait), onRed)
 	switch {
 	case onRed > 0 || crossed != len(cars):
 		res.Verdict += " — that breaks the rule the event enforces: please report it"

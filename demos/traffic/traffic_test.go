@@ -11,7 +11,7 @@ import (
 
 	"github.com/pardemo/pardemo/demos/internal/demotest"
 	"github.com/pardemo/pardemo/demos/traffic"
-	"github.com/pardemo/pardemo/internal/ui"
+	"github.com/pardemo/pardemo/internal/ev"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -73,7 +73,7 @@ func TestEveryCarCrossesOnGreenInRealTime(t *testing.T) {
 		for _, e := range c.Events {
 			switch {
 			case e.Actor == "light":
-				green = e.Tone == ui.ToneGreen || (e.Tone == ui.ToneNone && green)
+				green = e.Tone == ev.ToneGreen || (e.Tone == ev.ToneNone && green)
 			case strings.HasPrefix(e.Msg, "crosses") && !green:
 				t.Errorf("cars=%d: %s crossed while the light was red", cars, e.Actor)
 			}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/pardemo/pardemo/cmd"
 	"github.com/pardemo/pardemo/demos"
+	"github.com/pardemo/pardemo/internal/ev"
 	"github.com/pardemo/pardemo/internal/ui"
 )
 
@@ -124,7 +125,7 @@ func demoPage(d demos.Demo) []byte {
 func allowed(p demos.Param) string {
 	switch p.Kind {
 	case demos.IntKind:
-		return ui.Int(p.Min) + " – " + ui.Int(p.Max)
+		return ev.Int(p.Min) + " – " + ev.Int(p.Max)
 	case demos.ChoiceKind:
 		words := make([]string, len(p.Choices))
 		for i, c := range p.Choices {
@@ -132,7 +133,7 @@ func allowed(p demos.Param) string {
 		}
 		return strings.Join(words, ", ")
 	case demos.Int64ListKind:
-		return fmt.Sprintf("up to %s numbers, each %s – %s", ui.Int(demos.MaxListLen), ui.Int(p.Min), ui.Int(p.Max))
+		return fmt.Sprintf("up to %s numbers, each %s – %s", ev.Int(demos.MaxListLen), ev.Int(p.Min), ev.Int(p.Max))
 	case demos.PathKind:
 		return "a file path"
 	}

@@ -12,7 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/pardemo/pardemo/internal/ui"
+	"github.com/pardemo/pardemo/internal/ev"
 )
 
 // Role is the body of a child process. It returns when its work is done;
@@ -124,17 +124,17 @@ func (s *Self) Sleep(ctx context.Context, seconds float64) error {
 }
 
 // Log sends an event to the parent; kv are attribute pairs.
-func (s *Self) Log(kind ui.Kind, msg string, kv ...any) {
-	s.Emit(ui.Event{Kind: kind, Msg: msg, Attrs: attrs(kv)})
+func (s *Self) Log(kind ev.Kind, msg string, kv ...any) {
+	s.Emit(ev.Event{Kind: kind, Msg: msg, Attrs: attrs(kv)})
 }
 
 // Logf is Log with a formatted message.
-func (s *Self) Logf(kind ui.Kind, format string, args ...any) {
-	s.Emit(ui.Event{Kind: kind, Msg: fmt.Sprintf(format, args...)})
+func (s *Self) Logf(kind ev.Kind, format string, args ...any) {
+	s.Emit(ev.Event{Kind: kind, Msg: fmt.Sprintf(format, args...)})
 }
 
 // Emit sends a full event to the parent, stamped now on the parent's clock.
-func (s *Self) Emit(e ui.Event) {
+func (s *Self) Emit(e ev.Event) {
 	s.write(line{Type: lineEvent, T: s.Now(), Kind: e.Kind, Msg: e.Msg, Attrs: e.Attrs, Tone: e.Tone})
 }
 

@@ -14,7 +14,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/pardemo/pardemo/internal/ui"
+	"github.com/pardemo/pardemo/internal/ev"
 )
 
 // Spec describes a child to start.
@@ -30,7 +30,7 @@ type Spec struct {
 	// OnEvent receives the child's events in the order it sent them, with
 	// T on the parent's clock. It is called from one reader goroutine per
 	// child and must not block for long.
-	OnEvent func(c *Child, e ui.Event)
+	OnEvent func(c *Child, e ev.Event)
 	// OnBeat is called when the child says it is busy (Self.Beat).
 	OnBeat func(c *Child)
 	// Exe is the binary to run; empty means this one (os.Executable).
@@ -133,7 +133,7 @@ func Start(ctx context.Context, spec Spec) (*Child, error) {
 	return c, nil
 }
 
-func (c *Child) read(r io.Reader, onEvent func(*Child, ui.Event), onBeat func(*Child)) {
+func (c *Child) read(r io.Reader, onEvent func(*Child, ev.Event), onBeat func(*Child)) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 16<<20)
 	for sc.Scan() {
@@ -148,7 +148,7 @@ func (c *Child) read(r io.Reader, onEvent func(*Child, ui.Event), onBeat func(*C
 				if l.T <= 0 {
 					l.T = 1 // zero means "stamp it now" to the recorder
 				}
-				onEvent(c, ui.Event{T: l.T, Kind: l.Kind, Msg: l.Msg, Attrs: l.Attrs, Tone: l.Tone})
+				onEvent(c, ev.Event{T: l.T, Kind: l.Kind, Msg: l.Msg, Attrs: l.Attrs, Tone: l.Tone})
 			}
 		case lineBeat:
 			if onBeat != nil {

@@ -14,8 +14,8 @@ import (
 
 	"go.uber.org/goleak"
 
+	"github.com/pardemo/pardemo/internal/ev"
 	"github.com/pardemo/pardemo/internal/proc"
-	"github.com/pardemo/pardemo/internal/ui"
 )
 
 // roles are the children these tests start: copies of the test binary.
@@ -25,18 +25,18 @@ var roles = proc.Roles{
 		if err := s.Args(&args); err != nil {
 			return err
 		}
-		s.Log(ui.KindStart, "hello from "+s.Name, "word", args.Word)
+		s.Log(ev.Start, "hello from "+s.Name, "word", args.Word)
 		if err := s.Sleep(ctx, 0.01); err != nil {
 			return err
 		}
-		s.Logf(ui.KindDone, "%s done", s.Name)
+		s.Logf(ev.Done, "%s done", s.Name)
 		return s.Result(map[string]any{"pid": s.Pid, "word": strings.ToUpper(args.Word)})
 	},
 	"test/fail": func(ctx context.Context, s *proc.Self) error {
 		return errors.New("the role failed on purpose")
 	},
 	"test/hold": func(ctx context.Context, s *proc.Self) error {
-		s.Log(ui.KindStart, "holding")
+		s.Log(ev.Start, "holding")
 		return s.Hold(ctx)
 	},
 	"test/square": func(ctx context.Context, s *proc.Self) error {
@@ -58,7 +58,7 @@ var roles = proc.Roles{
 		if err != nil {
 			return err
 		}
-		s.Log(ui.KindStart, "started grandchild", "grandchild", g.Pid)
+		s.Log(ev.Start, "started grandchild", "grandchild", g.Pid)
 		return s.Hold(ctx)
 	},
 }
@@ -73,13 +73,13 @@ func TestMain(m *testing.M) {
 // events collects what children said, safely across reader goroutines.
 type events struct {
 	mu   sync.Mutex
-	list []ui.Event
-	seen chan ui.Event
+	list []ev.Event
+	seen chan ev.Event
 }
 
-func newEvents() *events { return &events{seen: make(chan ui.Event, 100)} }
+func newEvents() *events { return &events{seen: make(chan ev.Event, 100)} }
 
-func (e *events) add(c *proc.Child, ev ui.Event) {
+func (e *events) add(c *proc.Child, ev ev.Event) {
 	e.mu.Lock()
 	ev.Actor = c.Name
 	e.list = append(e.list, ev)

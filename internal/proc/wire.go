@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"time"
 
-	"github.com/pardemo/pardemo/internal/ui"
+	"github.com/pardemo/pardemo/internal/ev"
 )
 
 // EnvRole is the environment variable that turns a copy of the binary into
@@ -42,10 +42,10 @@ const (
 type line struct {
 	Type  string          `json:"type"`
 	T     time.Duration   `json:"t,omitempty"` // on the parent's clock
-	Kind  ui.Kind         `json:"kind,omitempty"`
+	Kind  ev.Kind         `json:"kind,omitempty"`
 	Msg   string          `json:"msg,omitempty"`
 	Attrs map[string]any  `json:"attrs,omitempty"`
-	Tone  ui.Tone         `json:"tone,omitempty"`
+	Tone  ev.Tone         `json:"tone,omitempty"`
 	ID    uint64          `json:"id,omitempty"`
 	Data  json.RawMessage `json:"data,omitempty"`
 	Err   string          `json:"err,omitempty"`

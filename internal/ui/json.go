@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"io"
 	"time"
+
+	"github.com/pardemo/pardemo/internal/ev"
 )
 
 // JSON renders one JSON object per line, for scripts and autograders. The
@@ -24,7 +26,7 @@ type EventLine struct {
 	Type  string         `json:"type"`
 	TMs   float64        `json:"t_ms"`
 	Actor string         `json:"actor"`
-	Kind  Kind           `json:"kind"`
+	Kind  ev.Kind        `json:"kind"`
 	Msg   string         `json:"msg"`
 	Attrs map[string]any `json:"attrs"`
 }
@@ -66,29 +68,29 @@ type SummaryRowJSON struct {
 }
 
 // Begin writes nothing: the seed and speed travel in the result line.
-func (j *JSON) Begin(Header) {}
+func (j *JSON) Begin(ev.Header) {}
 
 // Event writes an event line.
-func (j *JSON) Event(e Event) {
+func (j *JSON) Event(e ev.Event) {
 	attrs := e.Attrs
 	if attrs == nil {
 		attrs = map[string]any{}
 	}
-	_ = j.enc.Encode(EventLine{Type: "event", TMs: Ms(e.T), Actor: e.Actor, Kind: e.Kind, Msg: e.Msg, Attrs: attrs})
+	_ = j.enc.Encode(EventLine{Type: "event", TMs: ev.Ms(e.T), Actor: e.Actor, Kind: e.Kind, Msg: e.Msg, Attrs: attrs})
 }
 
 // End writes the result line.
-func (j *JSON) End(h Header, r Result, wall time.Duration) {
+func (j *JSON) End(h ev.Header, r ev.Result, wall time.Duration) {
 	m := r.Metrics
 	if m == nil {
 		m = map[string]any{}
 	}
-	_ = j.enc.Encode(ResultLine{Type: "result", Demo: h.Demo, Seed: h.Seed, Speed: h.Speed, WallMs: Ms(wall),
+	_ = j.enc.Encode(ResultLine{Type: "result", Demo: h.Demo, Seed: h.Seed, Speed: h.Speed, WallMs: ev.Ms(wall),
 		Verdict: r.Verdict, LessonObserved: r.Observed, Hint: r.Hint, Metrics: m})
 }
 
 // Fail writes an error line.
-func (j *JSON) Fail(h Header, msg string, code int) {
+func (j *JSON) Fail(h ev.Header, msg string, code int) {
 	_ = j.enc.Encode(ErrorLine{Type: "error", Demo: h.Demo, Msg: msg, ExitCode: code})
 }
 
@@ -96,7 +98,7 @@ func (j *JSON) Fail(h Header, msg string, code int) {
 func (j *JSON) Summary(rows []SummaryRow) {
 	s := SummaryLine{Type: "summary", Demos: []SummaryRowJSON{}}
 	for _, r := range rows {
-		s.Demos = append(s.Demos, SummaryRowJSON{Demo: r.Demo, WallMs: Ms(r.Wall), Verdict: r.Verdict, LessonObserved: r.Observed, Failed: r.Failed})
+		s.Demos = append(s.Demos, SummaryRowJSON{Demo: r.Demo, WallMs: ev.Ms(r.Wall), Verdict: r.Verdict, LessonObserved: r.Observed, Failed: r.Failed})
 	}
 	_ = j.enc.Encode(s)
 }
@@ -104,26 +106,26 @@ func (j *JSON) Summary(rows []SummaryRow) {
 // Capture is a Renderer that keeps everything in memory, for tests that
 // assert on what happened rather than on how it looked.
 type Capture struct {
-	Headers []Header
-	Events  []Event
-	Results []Result
+	Headers []ev.Header
+	Events  []ev.Event
+	Results []ev.Result
 	Walls   []time.Duration
 	Fails   []string
 	Rows    []SummaryRow
 }
 
-func (c *Capture) Begin(h Header)            { c.Headers = append(c.Headers, h) }
-func (c *Capture) Event(e Event)             { c.Events = append(c.Events, e) }
+func (c *Capture) Begin(h ev.Header)         { c.Headers = append(c.Headers, h) }
+func (c *Capture) Event(e ev.Event)          { c.Events = append(c.Events, e) }
 func (c *Capture) Summary(rows []SummaryRow) { c.Rows = append(c.Rows, rows...) }
-func (c *Capture) End(h Header, r Result, wall time.Duration) {
+func (c *Capture) End(h ev.Header, r ev.Result, wall time.Duration) {
 	c.Results = append(c.Results, r)
 	c.Walls = append(c.Walls, wall)
 }
-func (c *Capture) Fail(h Header, msg string, code int) { c.Fails = append(c.Fails, msg) }
+func (c *Capture) Fail(h ev.Header, msg string, code int) { c.Fails = append(c.Fails, msg) }
 
 // Of returns the captured events of one actor.
-func (c *Capture) Of(actor string) []Event {
-	var out []Event
+func (c *Capture) Of(actor string) []ev.Event {
+	var out []ev.Event
 	for _, e := range c.Events {
 		if e.Actor == actor {
 			out = append(out, e)

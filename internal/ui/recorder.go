@@ -4,6 +4,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/pardemo/pardemo/internal/ev"
 )
 
 // Renderer turns a run into output. Begin and End bracket one scenario;
@@ -11,10 +13,10 @@ import (
 // serialises). A new view of the same run — a timeline, a histogram over
 // many results — is a new Renderer and touches no scenario.
 type Renderer interface {
-	Begin(h Header)
-	Event(e Event)
-	End(h Header, r Result, wall time.Duration)
-	Fail(h Header, msg string, code int)
+	Begin(h ev.Header)
+	Event(e ev.Event)
+	End(h ev.Header, r ev.Result, wall time.Duration)
+	Fail(h ev.Header, msg string, code int)
 	Summary(rows []SummaryRow)
 }
 
@@ -36,7 +38,7 @@ type Recorder struct {
 	mu     sync.Mutex
 	start  time.Time
 	out    Renderer
-	last   map[string]Event
+	last   map[string]ev.Event
 	order  []string
 	n      atomic.Uint64
 	closed bool
@@ -44,7 +46,7 @@ type Recorder struct {
 
 // NewRecorder starts the clock now.
 func NewRecorder(out Renderer) *Recorder {
-	return &Recorder{start: time.Now(), out: out, last: map[string]Event{}}
+	return &Recorder{start: time.Now(), out: out, last: map[string]ev.Event{}}
 }
 
 // Since is the time since the recorder started, the clock events are stamped with.
@@ -52,7 +54,7 @@ func (r *Recorder) Since() time.Duration { return time.Since(r.start) }
 
 // Emit stamps e and renders it. An event that already carries a time (a
 // child process stamped it on this clock, see Epoch) keeps it.
-func (r *Recorder) Emit(e Event) {
+func (r *Recorder) Emit(e ev.Event) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if e.T == 0 {
@@ -75,7 +77,7 @@ func (r *Recorder) Close(last func()) {
 	last()
 }
 
-func (r *Recorder) record(e Event) {
+func (r *Recorder) record(e ev.Event) {
 	if r.closed {
 		return
 	}
@@ -93,10 +95,10 @@ func (r *Recorder) Count() uint64 { return r.n.Load() }
 
 // LastHeard returns the latest event of every actor, in order of first
 // appearance: the raw material of a stall explanation.
-func (r *Recorder) LastHeard() []Event {
+func (r *Recorder) LastHeard() []ev.Event {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	out := make([]Event, 0, len(r.order))
+	out := make([]ev.Event, 0, len(r.order))
 	for _, a := range r.order {
 		out = append(out, r.last[a])
 	}

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/fatih/color"
+	"github.com/pardemo/pardemo/internal/ev"
 )
 
 // Theme is one run's palette. fatih/color decides colour globally from
@@ -53,10 +54,10 @@ func NewTheme(on bool) *Theme {
 	return t
 }
 
-var markers = map[Kind]string{
-	KindStart: "▶", KindDone: "■", KindWait: "…", KindWake: "↑",
-	KindAcquire: "+", KindRelease: "−", KindSend: "→", KindRecv: "←",
-	KindStep: "·", KindNote: "›", KindWarn: "!",
+var markers = map[ev.Kind]string{
+	ev.Start: "▶", ev.Done: "■", ev.Wait: "…", ev.Wake: "↑",
+	ev.Acquire: "+", ev.Release: "−", ev.Send: "→", ev.Recv: "←",
+	ev.Step: "·", ev.Note: "›", ev.Warn: "!",
 }
 
 // Text renders for people: a title card, one line per event with a relative
@@ -77,7 +78,7 @@ func NewText(w io.Writer, th *Theme) *Text {
 }
 
 // Begin prints the title card.
-func (t *Text) Begin(h Header) {
+func (t *Text) Begin(h ev.Header) {
 	t.colors = map[string]*color.Color{}
 	t.width = 10
 	title := fmt.Sprintf("%s  ·  %s", h.Demo, h.ID)
@@ -96,9 +97,9 @@ func (t *Text) Begin(h Header) {
 	}
 	replay = append(replay, "--seed", strconv.FormatInt(h.Seed, 10))
 	if h.Speed != 10 {
-		replay = append(replay, "--speed", Float(h.Speed))
+		replay = append(replay, "--speed", ev.Float(h.Speed))
 	}
-	fmt.Fprintf(t.w, "%s\n\n", t.th.Dim.Sprintf("seed %d · speed %s× · replay: %s", h.Seed, Float(h.Speed), strings.Join(replay, " ")))
+	fmt.Fprintf(t.w, "%s\n\n", t.th.Dim.Sprintf("seed %d · speed %s× · replay: %s", h.Seed, ev.Float(h.Speed), strings.Join(replay, " ")))
 }
 
 func (t *Text) actor(name string) *color.Color {
@@ -111,9 +112,9 @@ func (t *Text) actor(name string) *color.Color {
 }
 
 // Event prints one line.
-func (t *Text) Event(e Event) {
+func (t *Text) Event(e ev.Event) {
 	t.progress(e)
-	if e.Kind == KindPhase {
+	if e.Kind == ev.Phase {
 		fmt.Fprintf(t.w, "%s\n", t.th.Bold.Sprint("── "+e.Msg))
 		return
 	}
@@ -128,33 +129,33 @@ func (t *Text) Event(e Event) {
 	}
 	msg := e.Msg
 	switch {
-	case e.Tone == ToneRed:
+	case e.Tone == ev.ToneRed:
 		mark, msg = t.th.Bad.Sprint(mark), t.th.Bad.Sprint(msg)
-	case e.Tone == ToneGreen:
+	case e.Tone == ev.ToneGreen:
 		mark, msg = t.th.Good.Sprint(mark), t.th.Good.Sprint(msg)
-	case e.Kind == KindWarn:
+	case e.Kind == ev.Warn:
 		mark, msg = t.th.Warn.Sprint(mark), t.th.Warn.Sprint(msg)
-	case e.Kind == KindNote:
+	case e.Kind == ev.Note:
 		mark, msg = t.th.Dim.Sprint(mark), t.th.Dim.Sprint(msg)
 	}
 	fmt.Fprintf(t.w, "%s  %s %s %s\n", stamp, who, mark, msg)
 }
 
 // End prints tables, the timing block and the verdict.
-func (t *Text) End(h Header, r Result, wall time.Duration) {
+func (t *Text) End(h ev.Header, r ev.Result, wall time.Duration) {
 	t.closeBar()
 	for _, tb := range r.Tables {
 		fmt.Fprintln(t.w)
 		t.table(tb)
 	}
 	fmt.Fprintf(t.w, "\n%s\n", t.th.Bold.Sprint("timing"))
-	timing := append([]Timing{{Label: "wall", D: wall}}, r.Timing...)
+	timing := append([]ev.Timing{{Label: "wall", D: wall}}, r.Timing...)
 	lw := 0
 	for _, tm := range timing {
 		lw = max(lw, utf8.RuneCountInString(tm.Label))
 	}
 	for _, tm := range timing {
-		fmt.Fprintf(t.w, "  %s  %s\n", pad(tm.Label, lw), Dur(tm.D))
+		fmt.Fprintf(t.w, "  %s  %s\n", pad(tm.Label, lw), ev.Dur(tm.D))
 	}
 	if r.Observed {
 		fmt.Fprintf(t.w, "%s %s\n", t.th.Good.Sprint("verdict ✔"), r.Verdict)
@@ -169,14 +170,14 @@ func (t *Text) End(h Header, r Result, wall time.Duration) {
 
 // Fail prints why the scenario ended early, in the flow of its events
 // (stderr also gets the one-line error from cmd).
-func (t *Text) Fail(h Header, msg string, code int) {
+func (t *Text) Fail(h ev.Header, msg string, code int) {
 	t.closeBar()
 	fmt.Fprintf(t.w, "%s %s\n\n", t.th.Bad.Sprint("stopped ✘"), msg)
 }
 
 // Summary prints run-all's closing table.
 func (t *Text) Summary(rows []SummaryRow) {
-	tb := Table{Title: "run-all summary", Header: []string{"scenario", "wall", "verdict"}}
+	tb := ev.Table{Title: "run-all summary", Header: []string{"scenario", "wall", "verdict"}}
 	for _, r := range rows {
 		mark := "✔ "
 		switch {
@@ -185,12 +186,12 @@ func (t *Text) Summary(rows []SummaryRow) {
 		case !r.Observed:
 			mark = "⚠ "
 		}
-		tb.Rows = append(tb.Rows, []string{r.Demo, Dur(r.Wall), mark + r.Verdict})
+		tb.Rows = append(tb.Rows, []string{r.Demo, ev.Dur(r.Wall), mark + r.Verdict})
 	}
 	t.table(tb)
 }
 
-func (t *Text) table(tb Table) {
+func (t *Text) table(tb ev.Table) {
 	if tb.Title != "" {
 		fmt.Fprintf(t.w, "%s\n", t.th.Bold.Sprint(tb.Title))
 	}

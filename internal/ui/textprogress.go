@@ -3,19 +3,13 @@ package ui
 import (
 	"time"
 
+	"github.com/pardemo/pardemo/internal/ev"
 	"github.com/pardemo/pardemo/internal/ui/progress"
 )
 
-// Progress events: an event whose attributes carry integer "done" and
-// "total" says how far a long count has got, and an optional "progress"
-// attribute names the count ("goroutine pool"). On a terminal the text
-// renderer shows it as a bar (see WithProgress); everywhere else it is an
-// ordinary event.
-const (
-	AttrDone     = "done"
-	AttrTotal    = "total"
-	AttrProgress = "progress"
-)
+// Progress events (ev.AttrDone, ev.AttrTotal, ev.AttrProgress): on a
+// terminal the text renderer shows them as a bar (see WithProgress);
+// everywhere else they are ordinary events.
 
 // barOpts is the text renderer's progress set-up and its one open bar.
 type barOpts struct {
@@ -33,16 +27,16 @@ func (t *Text) WithProgress(width int) *Text {
 	return t
 }
 
-func (t *Text) progress(e Event) {
+func (t *Text) progress(e ev.Event) {
 	if t.bars == nil {
 		return
 	}
-	done, ok1 := asInt(e.Attrs[AttrDone])
-	total, ok2 := asInt(e.Attrs[AttrTotal])
+	done, ok1 := asInt(e.Attrs[ev.AttrDone])
+	total, ok2 := asInt(e.Attrs[ev.AttrTotal])
 	if !ok1 || !ok2 || total <= 0 {
 		return
 	}
-	label, _ := e.Attrs[AttrProgress].(string)
+	label, _ := e.Attrs[ev.AttrProgress].(string)
 	if label == "" {
 		label = "progress"
 	}

@@ -6,11 +6,13 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/pardemo/pardemo/internal/ev"
 )
 
-func progressEvent(t time.Duration, done, total int) Event {
-	return Event{T: t, Actor: "worker-1", Kind: KindStep, Msg: "checked one",
-		Attrs: map[string]any{AttrDone: done, AttrTotal: total, AttrProgress: "goroutines"}}
+func progressEvent(t time.Duration, done, total int) ev.Event {
+	return ev.Event{T: t, Actor: "worker-1", Kind: ev.Step, Msg: "checked one",
+		Attrs: map[string]any{ev.AttrDone: done, ev.AttrTotal: total, ev.AttrProgress: "goroutines"}}
 }
 
 // On a terminal that reports no width, a long count shows as a few plain
@@ -18,11 +20,11 @@ func progressEvent(t time.Duration, done, total int) Event {
 func TestTextProgressPlainLines(t *testing.T) {
 	var out bytes.Buffer
 	txt := NewText(&out, NewTheme(false)).WithProgress(0)
-	txt.Begin(Header{Demo: "pool primes", ID: "F1"})
+	txt.Begin(ev.Header{Demo: "pool primes", ID: "F1"})
 	for i := 1; i <= 8; i++ {
 		txt.Event(progressEvent(time.Duration(i)*400*time.Millisecond, i, 8))
 	}
-	txt.End(Header{}, Result{Verdict: "ok"}, time.Second)
+	txt.End(ev.Header{}, ev.Result{Verdict: "ok"}, time.Second)
 	got := out.String()
 	if !strings.Contains(got, "goroutines: 4/8 (50%)") || !strings.Contains(got, "goroutines: 8/8 (100%)") {
 		t.Fatalf("no plain progress lines:\n%s", got)
@@ -39,7 +41,7 @@ func TestTextProgressPlainLines(t *testing.T) {
 func TestTextNoProgressOffTerminal(t *testing.T) {
 	var out bytes.Buffer
 	txt := NewText(&out, NewTheme(false))
-	txt.Begin(Header{Demo: "pool primes", ID: "F1"})
+	txt.Begin(ev.Header{Demo: "pool primes", ID: "F1"})
 	for i := 1; i <= 4; i++ {
 		txt.Event(progressEvent(time.Duration(i)*time.Second, i, 4))
 	}
@@ -53,13 +55,13 @@ func TestTextNoProgressOffTerminal(t *testing.T) {
 func TestTextProgressLiveBar(t *testing.T) {
 	var out syncBuffer
 	txt := NewText(&out, NewTheme(false)).WithProgress(80)
-	txt.Begin(Header{Demo: "pool primes", ID: "F1"})
+	txt.Begin(ev.Header{Demo: "pool primes", ID: "F1"})
 	txt.Event(progressEvent(2*time.Second, 1, 3))
 	time.Sleep(300 * time.Millisecond) // mpb refreshes every 100ms
 	txt.Event(progressEvent(3*time.Second, 2, 3))
 	time.Sleep(300 * time.Millisecond)
 	txt.Event(progressEvent(4*time.Second, 3, 3))
-	txt.End(Header{}, Result{Verdict: "ok"}, time.Second)
+	txt.End(ev.Header{}, ev.Result{Verdict: "ok"}, time.Second)
 	if got := out.String(); !strings.Contains(got, "goroutines 1/3") && !strings.Contains(got, "goroutines 2/3") {
 		t.Fatalf("no live bar drawn:\n%q", got)
 	}

@@ -6,39 +6,19 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pardemo/pardemo/internal/ev"
 )
 
-func TestInt(t *testing.T) {
-	for n, want := range map[int64]string{0: "0", 999: "999", 1000: "1,000", -1234567: "-1,234,567", 1000000: "1,000,000"} {
-		if got := Int(n); got != want {
-			t.Errorf("Int(%d) = %q, want %q", n, got, want)
-		}
-	}
-}
-
-func TestDur(t *testing.T) {
-	for d, want := range map[time.Duration]string{
-		500: "500ns", 1500: "1.5µs", 36100 * time.Microsecond: "36.1ms", 1340 * time.Millisecond: "1.34s",
-		250 * time.Millisecond: "250ms", 90 * time.Second: "1m30s", -2 * time.Millisecond: "-2ms",
-	} {
-		if got := Dur(d); got != want {
-			t.Errorf("Dur(%v) = %q, want %q", d, got, want)
-		}
-	}
-	if Ms(1234567*time.Nanosecond) != 1.235 {
-		t.Errorf("Ms = %v", Ms(1234567*time.Nanosecond))
-	}
-}
-
 func sample(r Renderer) {
-	h := Header{Demo: "race", ID: "S1", Title: "lost updates", Python: "threading.Lock", Go: "sync.Mutex", Seed: 7, Speed: 10,
-		Params: []Param{{Name: "lock", Value: "true"}, {Name: "count", Value: "5"}}}
+	h := ev.Header{Demo: "race", ID: "S1", Title: "lost updates", Python: "threading.Lock", Go: "sync.Mutex", Seed: 7, Speed: 10,
+		Params: []ev.Param{{Name: "lock", Value: "true"}, {Name: "count", Value: "5"}}}
 	r.Begin(h)
-	r.Event(Event{T: 1500 * time.Millisecond, Actor: "adder", Kind: KindStart, Msg: "adds"})
-	r.Event(Event{T: 2 * time.Second, Actor: "light", Kind: KindStep, Msg: "RED", Tone: ToneRed, Attrs: map[string]any{"light": "red"}})
-	r.Event(Event{Kind: KindPhase, Msg: "part two"})
-	r.End(h, Result{Verdict: "0 lost", Observed: false, Hint: "--count 10", Metrics: map[string]any{"lost": 0},
-		Timing: []Timing{{Label: "per update", D: 18}}, Tables: []Table{{Title: "runs", Header: []string{"a", "b"}, Rows: [][]string{{"1", "2"}}}}}, time.Second)
+	r.Event(ev.Event{T: 1500 * time.Millisecond, Actor: "adder", Kind: ev.Start, Msg: "adds"})
+	r.Event(ev.Event{T: 2 * time.Second, Actor: "light", Kind: ev.Step, Msg: "RED", Tone: ev.ToneRed, Attrs: map[string]any{"light": "red"}})
+	r.Event(ev.Event{Kind: ev.Phase, Msg: "part two"})
+	r.End(h, ev.Result{Verdict: "0 lost", Observed: false, Hint: "--count 10", Metrics: map[string]any{"lost": 0},
+		Timing: []ev.Timing{{Label: "per update", D: 18}}, Tables: []ev.Table{{Title: "runs", Header: []string{"a", "b"}, Rows: [][]string{{"1", "2"}}}}}, time.Second)
 }
 
 func TestTextWithoutColour(t *testing.T) {
@@ -72,7 +52,7 @@ func TestJSONLines(t *testing.T) {
 	var b bytes.Buffer
 	j := NewJSON(&b)
 	sample(j)
-	j.Fail(Header{Demo: "race"}, "boom", 1)
+	j.Fail(ev.Header{Demo: "race"}, "boom", 1)
 	j.Summary([]SummaryRow{{Demo: "race", Wall: time.Second, Verdict: "v", Observed: true}})
 	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
 	if len(lines) != 6 {
@@ -88,10 +68,10 @@ func TestJSONLines(t *testing.T) {
 			t.Errorf("line %d type %v, want %s", i, m["type"], want[i])
 		}
 	}
-	var ev EventLine
-	_ = json.Unmarshal([]byte(lines[0]), &ev)
-	if ev.TMs != 1500 || ev.Actor != "adder" || ev.Kind != KindStart || ev.Attrs == nil {
-		t.Errorf("event line %+v", ev)
+	var line EventLine
+	_ = json.Unmarshal([]byte(lines[0]), &line)
+	if line.TMs != 1500 || line.Actor != "adder" || line.Kind != ev.Start || line.Attrs == nil {
+		t.Errorf("event line %+v", line)
 	}
 	var res ResultLine
 	_ = json.Unmarshal([]byte(lines[3]), &res)
@@ -119,9 +99,9 @@ func TestUseColor(t *testing.T) {
 func TestRecorderLastHeard(t *testing.T) {
 	c := &Capture{}
 	r := NewRecorder(c)
-	r.Emit(Event{Actor: "a", Msg: "1"})
-	r.Emit(Event{Actor: "b", Msg: "2"})
-	r.Emit(Event{Actor: "a", Msg: "3"})
+	r.Emit(ev.Event{Actor: "a", Msg: "1"})
+	r.Emit(ev.Event{Actor: "b", Msg: "2"})
+	r.Emit(ev.Event{Actor: "a", Msg: "3"})
 	got := r.LastHeard()
 	if len(got) != 2 || got[0].Msg != "3" || got[1].Msg != "2" || r.Count() != 3 || len(c.Events) != 3 {
 		t.Errorf("LastHeard %+v count %d", got, r.Count())
@@ -133,9 +113,9 @@ func TestRecorderLastHeard(t *testing.T) {
 func TestRecorderCloseDropsLateEvents(t *testing.T) {
 	c := &Capture{}
 	r := NewRecorder(c)
-	r.Emit(Event{Actor: "a", Msg: "before"})
-	r.Close(func() { c.Fail(Header{}, "interrupted", 130) })
-	r.Emit(Event{Actor: "a", Msg: "after"})
+	r.Emit(ev.Event{Actor: "a", Msg: "before"})
+	r.Close(func() { c.Fail(ev.Header{}, "interrupted", 130) })
+	r.Emit(ev.Event{Actor: "a", Msg: "after"})
 	if len(c.Events) != 1 || len(c.Fails) != 1 {
 		t.Fatalf("events %v fails %v", c.Events, c.Fails)
 	}

@@ -11,19 +11,20 @@ import (
 	"time"
 
 	"github.com/pardemo/pardemo/demos"
+	"github.com/pardemo/pardemo/internal/ev"
 	"github.com/pardemo/pardemo/internal/ui"
 )
 
 // Run executes d with knobs given as "name=value" (a bare "name" means
 // true) at speed, with a fixed seed, and returns the result, the captured
 // events and the error.
-func Run(t testing.TB, d demos.Demo, speed float64, knobs ...string) (demos.Result, *ui.Capture, error) {
+func Run(t testing.TB, d demos.Demo, speed float64, knobs ...string) (ev.Result, *ui.Capture, error) {
 	t.Helper()
 	return RunCtx(context.Background(), t, d, speed, knobs...)
 }
 
 // RunCtx is Run with a caller's context (to test interruption).
-func RunCtx(ctx context.Context, t testing.TB, d demos.Demo, speed float64, knobs ...string) (demos.Result, *ui.Capture, error) {
+func RunCtx(ctx context.Context, t testing.TB, d demos.Demo, speed float64, knobs ...string) (ev.Result, *ui.Capture, error) {
 	t.Helper()
 	vals := Values(t, d, knobs...)
 	if d.Check != nil {
@@ -55,7 +56,7 @@ func Values(t testing.TB, d demos.Demo, knobs ...string) *demos.Values {
 
 // MustRun is Run that fails the test on error and checks the result's
 // metrics carry every key the scenario declares.
-func MustRun(t testing.TB, d demos.Demo, speed float64, knobs ...string) (demos.Result, *ui.Capture) {
+func MustRun(t testing.TB, d demos.Demo, speed float64, knobs ...string) (ev.Result, *ui.Capture) {
 	t.Helper()
 	res, c, err := Run(t, d, speed, knobs...)
 	if err != nil {
@@ -66,7 +67,7 @@ func MustRun(t testing.TB, d demos.Demo, speed float64, knobs ...string) (demos.
 }
 
 // CheckMetrics fails unless res has every metric d declares and a verdict.
-func CheckMetrics(t testing.TB, d demos.Demo, res demos.Result) {
+func CheckMetrics(t testing.TB, d demos.Demo, res ev.Result) {
 	t.Helper()
 	for _, k := range d.Metrics {
 		if _, ok := res.Metrics[k]; !ok {
@@ -83,7 +84,7 @@ func CheckMetrics(t testing.TB, d demos.Demo, res demos.Result) {
 func Messages(c *ui.Capture) []string {
 	var out []string
 	for _, e := range c.Events {
-		if e.Kind == ui.KindNote {
+		if e.Kind == ev.Note {
 			continue
 		}
 		out = append(out, e.Actor+": "+e.Msg)
@@ -94,7 +95,7 @@ func Messages(c *ui.Capture) []string {
 // Index is the position of the first event of actor whose message
 // contains part, or -1.
 func Index(c *ui.Capture, actor, part string) int {
-	return slices.IndexFunc(c.Events, func(e ui.Event) bool {
+	return slices.IndexFunc(c.Events, func(e ev.Event) bool {
 		return e.Actor == actor && strings.Contains(e.Msg, part)
 	})
 }

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/pardemo/pardemo/demos"
-	"github.com/pardemo/pardemo/internal/ui"
+	"github.com/pardemo/pardemo/internal/ev"
 )
 
 // The ways a pool scenario can do its job.
@@ -111,8 +111,8 @@ func (rep Report) Efficiency(r Run) (float64, bool) {
 func (rep Report) Metrics() map[string]any {
 	out := map[string]any{}
 	for _, r := range rep {
-		m := map[string]any{"workers": r.Workers, "wall_ms": ui.Ms(r.Wall()),
-			"startup_ms": ui.Ms(r.Startup), "compute_ms": ui.Ms(r.Compute()), "rounds_ms": roundsMs(r.Rounds)}
+		m := map[string]any{"workers": r.Workers, "wall_ms": ev.Ms(r.Wall()),
+			"startup_ms": ev.Ms(r.Startup), "compute_ms": ev.Ms(r.Compute()), "rounds_ms": roundsMs(r.Rounds)}
 		if s, ok := rep.Speedup(r); ok {
 			m["speedup"] = round(s)
 		}
@@ -127,7 +127,7 @@ func (rep Report) Metrics() map[string]any {
 func roundsMs(ds []time.Duration) []float64 {
 	out := make([]float64, len(ds))
 	for i, d := range ds {
-		out[i] = ui.Ms(d)
+		out[i] = ev.Ms(d)
 	}
 	return out
 }
@@ -135,32 +135,32 @@ func roundsMs(ds []time.Duration) []float64 {
 func round(f float64) float64 { return float64(int64(f*1000+0.5)) / 1000 }
 
 // Table is the modes side by side, for the text view.
-func (rep Report) Table() demos.Table {
-	tb := demos.Table{Title: "modes", Header: []string{"mode", "workers", "start-up", "compute", "wall", "speedup", "efficiency"}}
+func (rep Report) Table() ev.Table {
+	tb := ev.Table{Title: "modes", Header: []string{"mode", "workers", "start-up", "compute", "wall", "speedup", "efficiency"}}
 	for _, r := range rep {
 		speedup, efficiency := "—", "—"
 		if s, ok := rep.Speedup(r); ok {
-			speedup = ui.Float(s) + "×"
+			speedup = ev.Float(s) + "×"
 		}
 		if e, ok := rep.Efficiency(r); ok {
 			efficiency = fmt.Sprintf("%.0f%%", 100*e)
 		}
 		startup := "—"
 		if r.Startup > 0 {
-			startup = ui.Dur(r.Startup)
+			startup = ev.Dur(r.Startup)
 		}
-		tb.Rows = append(tb.Rows, []string{r.Mode, fmt.Sprint(r.Workers), startup, ui.Dur(r.Compute()), ui.Dur(r.Wall()), speedup, efficiency})
+		tb.Rows = append(tb.Rows, []string{r.Mode, fmt.Sprint(r.Workers), startup, ev.Dur(r.Compute()), ev.Dur(r.Wall()), speedup, efficiency})
 	}
 	return tb
 }
 
 // Timing is one timing line per mode.
-func (rep Report) Timing() []demos.Timing {
-	var out []demos.Timing
+func (rep Report) Timing() []ev.Timing {
+	var out []ev.Timing
 	for _, r := range rep {
-		out = append(out, demos.Timing{Label: r.Mode, D: r.Wall()})
+		out = append(out, ev.Timing{Label: r.Mode, D: r.Wall()})
 		if r.Startup > 0 {
-			out = append(out, demos.Timing{Label: "  of which start-up", D: r.Startup})
+			out = append(out, ev.Timing{Label: "  of which start-up", D: r.Startup})
 		}
 	}
 	return out
@@ -193,9 +193,9 @@ func TimeRounds[T any](ctx context.Context, env *demos.Env, mode string, rounds 
 	if rounds > 1 {
 		texts := make([]string, len(times))
 		for i, d := range times {
-			texts[i] = ui.Dur(d)
+			texts[i] = ev.Dur(d)
 		}
-		env.Logf("main", demos.Step, "%s: fastest of %d rounds %s (%s)", mode, rounds, ui.Dur(slices.Min(times)), strings.Join(texts, ", "))
+		env.Logf("main", ev.Step, "%s: fastest of %d rounds %s (%s)", mode, rounds, ev.Dur(slices.Min(times)), strings.Join(texts, ", "))
 	}
 	return first, times, nil
 }

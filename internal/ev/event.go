@@ -1,8 +1,10 @@
-// Package ui is the output side of pardemo: the terminal seam (IO streams and
-// colour), the recorder that stamps and orders events, and the renderers that
-// turn events and results into text or JSON. Scenarios never print; they emit
-// events, and exactly one renderer decides what a person or a script sees.
-package ui
+// Package ev is the vocabulary every part of pardemo shares: what an event
+// is (Event, Kind, Tone), what a scenario concludes (Result, Timing, Table),
+// how a run is introduced (Header), and the formatting a lesson's sentences
+// need (Int, Dur, Ms, Float). It imports nothing of the project, so
+// scenarios, child processes and renderers can all depend on it while none
+// of them depends on another.
+package ev
 
 import "time"
 
@@ -13,23 +15,32 @@ type Kind string
 // The event kinds. A scenario may use any of them; they are a vocabulary, not
 // a protocol, so a new kind only needs a marker in the text renderer.
 const (
-	KindStart   Kind = "start"   // an actor begins
-	KindAcquire Kind = "acquire" // took a lock, a semaphore slot, a ticket
-	KindRelease Kind = "release" // gave it back
-	KindWait    Kind = "wait"    // about to block
-	KindWake    Kind = "wake"    // unblocked
-	KindSend    Kind = "send"    // put something on a queue, pipe or socket
-	KindRecv    Kind = "recv"    // took something off one
-	KindStep    Kind = "step"    // an ordinary step of work
-	KindNote    Kind = "note"    // an explanation for the learner
-	KindWarn    Kind = "warn"    // something went wrong or looks suspicious
-	KindPhase   Kind = "phase"   // a new part of the scenario begins
-	KindDone    Kind = "done"    // an actor finished
+	Start   Kind = "start"   // an actor begins
+	Acquire Kind = "acquire" // took a lock, a semaphore slot, a ticket
+	Release Kind = "release" // gave it back
+	Wait    Kind = "wait"    // about to block
+	Wake    Kind = "wake"    // unblocked
+	Send    Kind = "send"    // put something on a queue, pipe or socket
+	Recv    Kind = "recv"    // took something off one
+	Step    Kind = "step"    // an ordinary step of work
+	Note    Kind = "note"    // an explanation for the learner
+	Warn    Kind = "warn"    // something went wrong or looks suspicious
+	Phase   Kind = "phase"   // a new part of the scenario begins
+	Done    Kind = "done"    // an actor finished
 )
 
 // Tone asks the text renderer for a specific colour regardless of the actor,
 // for lessons where the colour is the meaning (a red or green light).
 type Tone string
+
+// Attributes with a meaning for the renderers: an event carrying done and
+// total (and a label in progress) is a progress report. The text renderer
+// may draw it as a bar; JSON passes it on as it is.
+const (
+	AttrDone     = "done"
+	AttrTotal    = "total"
+	AttrProgress = "progress"
+)
 
 // Tones the text renderer knows.
 const (

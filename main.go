@@ -4,9 +4,16 @@
 package main
 
 import (
+	"embed"
 	"os"
 
 	"github.com/pardemo/pardemo/cmd"
 )
 
-func main() { os.Exit(cmd.Main()) }
+// source is the project's own code, for `pardemo source` (a lesson shows
+// the code it is about) and for the docs generator (metric comments).
+//
+//go:embed demos internal
+var source embed.FS
+
+func main() { os.Exit(cmd.Main(source)) }

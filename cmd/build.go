@@ -40,12 +40,12 @@ func (a *app) attach(root *cobra.Command, d demos.Demo) {
 }
 
 func (a *app) demoCommand(d demos.Demo, use string) *cobra.Command {
-	vals := demos.NewValues(d.Params)
+	knobs := d.Bind()
 	c := &cobra.Command{
 		Use:   use,
 		Short: d.ID + "  " + d.Title,
 		Long: fmt.Sprintf("%s (%s, chapter %d: %s)\n\npython %s  →  go %s\n\nRun 'pardemo explain %s' for the lesson page.",
-			d.Title, d.ID, d.Chapter, demos.ChapterTitle(d.Chapter), d.Python, d.Go, d.Name),
+			d.Title, d.ID, d.Chapter, d.ChapterTitle, d.Python, d.Go, d.Name),
 		Example: "  " + strings.Join(d.Examples(), "\n  "),
 		Args: func(c *cobra.Command, args []string) error {
 			if len(args) > 0 {
@@ -54,17 +54,14 @@ func (a *app) demoCommand(d demos.Demo, use string) *cobra.Command {
 			return nil
 		},
 		RunE: func(c *cobra.Command, _ []string) error {
-			if d.Check != nil {
-				if err := d.Check(vals); err != nil {
-					return &usageError{err.Error()}
-				}
+			if err := knobs.Check(); err != nil {
+				return &usageError{err.Error()}
 			}
-			a.ran = true
-			return a.runDemo(d, vals)
+			return a.runDemo(d, knobs)
 		},
 	}
-	for _, p := range d.Params {
-		f := c.Flags().VarPF(&knob{p: p, vals: vals}, p.Name, "", p.Describe())
+	for _, p := range knobs.Params() {
+		f := c.Flags().VarPF(&knob{p: p, knobs: knobs}, p.Name, "", p.Describe())
 		if p.Kind == demos.BoolKind {
 			f.NoOptDefVal = "true"
 		}
@@ -72,34 +69,21 @@ func (a *app) demoCommand(d demos.Demo, use string) *cobra.Command {
 	return c
 }
 
-func (a *app) runDemo(d demos.Demo, vals *demos.Values) error {
-	_, _, err := demos.Execute(a.ctx, d, a.config(vals), a.renderer())
+func (a *app) runDemo(d demos.Demo, knobs *demos.Bound) error {
+	_, _, err := demos.Execute(a.ctx, d, a.config(knobs), a.renderer())
 	if err != nil && a.json {
 		return renderedError{err}
 	}
 	return err
 }
 
-// knob adapts a scenario's Param to a pflag value.
+// knob adapts a scenario's Param to a pflag value. A value it refuses
+// becomes a usage error through the root's flag error function.
 type knob struct {
-	p    demos.Param
-	vals *demos.Values
+	p     demos.Param
+	knobs *demos.Bound
 }
 
-func (k *knob) String() string { return k.vals.Text(k.p.Name) }
-func (k *knob) Set(s string) error {
-	return k.vals.Set(k.p.Name, s)
-}
-func (k *knob) Type() string {
-	switch k.p.Kind {
-	case demos.BoolKind:
-		return "bool"
-	case demos.ChoiceKind:
-		return "string"
-	case demos.PathKind:
-		return "path"
-	case demos.Int64ListKind:
-		return "numbers"
-	}
-	return "int"
-}
+func (k *knob) String() string     { return k.knobs.Text(k.p.Name) }
+func (k *knob) Set(s string) error { return k.knobs.Set(k.p.Name, s) }
+func (k *knob) Type() string       { return k.p.Type() }

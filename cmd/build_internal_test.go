@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -15,16 +16,18 @@ import (
 func TestGroupedScenarios(t *testing.T) {
 	ran := ""
 	mk := func(name string) demos.Demo {
-		return demos.Demo{Name: name, ID: "F0", Chapter: 6, Title: "fake " + name,
-			Params: []demos.Param{demos.Int("workers", "workers", 2, 1, 8)},
-			Run: func(ctx context.Context, env *demos.Env) (ev.Result, error) {
-				ran = name + " " + env.Text("workers")
-				return ev.Result{Verdict: "ok", Observed: true}, nil
-			}}
+		d := demos.Scenario[fakeOptions, fakeMetrics]{Name: name, ID: "F0", Title: "fake " + name,
+			Knobs: func(k *demos.Knobs, o *fakeOptions) { k.Int(&o.Workers, "workers", "workers", 2, 1, 8) },
+			Run: func(ctx context.Context, env *demos.Env, o *fakeOptions) (ev.Result, error) {
+				ran = fmt.Sprint(name, " ", o.Workers)
+				return ev.Result{Verdict: "ok", Observed: true, Metrics: fakeMetrics{}}, nil
+			}}.Demo()
+		d.Chapter, d.ChapterTitle = 6, "Pools and futures"
+		return d
 	}
 	run := func(args ...string) (string, string, int) {
 		streams, out, errOut := ui.Test()
-		a := newApp(context.Background(), streams)
+		a := newApp(context.Background(), streams, nil)
 		a.reg = []demos.Demo{mk("pool primes"), mk("pool sum")}
 		root := a.newRoot()
 		root.SetArgs(args)
@@ -53,3 +56,7 @@ func TestGroupedScenarios(t *testing.T) {
 		t.Errorf("bounds: code %d, stderr %q", code, errOut)
 	}
 }
+
+type fakeOptions struct{ Workers int }
+
+type fakeMetrics struct{}

@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -97,6 +96,16 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"race", "--count", "-1"}, cmd.ExitUsage},
 		{[]string{"race", "--workers", "abc"}, cmd.ExitUsage},
 		{[]string{"--speed", "0", "race"}, cmd.ExitUsage},
+		// --speed is a number from 0.1 to 100000: NaN, Inf and values that
+		// would make a run last hours (or overflow to "done at once") are refused.
+		{[]string{"--speed", "NaN", "race"}, cmd.ExitUsage},
+		{[]string{"--speed", "Inf", "race"}, cmd.ExitUsage},
+		{[]string{"--speed", "-Inf", "race"}, cmd.ExitUsage},
+		{[]string{"--speed", "-1", "race"}, cmd.ExitUsage},
+		{[]string{"--speed", "0.001", "race"}, cmd.ExitUsage},
+		{[]string{"--speed", "1e-20", "tickets"}, cmd.ExitUsage},
+		{[]string{"--speed", "1e6", "race"}, cmd.ExitUsage},
+		{[]string{"--json", "--speed", "NaN", "race"}, cmd.ExitUsage},
 		{[]string{"nosuch"}, cmd.ExitUsage},
 		{[]string{"rase"}, cmd.ExitUsage},
 		{[]string{"race", "--lock", "--mode", "atomic"}, cmd.ExitUsage},
@@ -148,20 +157,70 @@ func TestExitCodes(t *testing.T) {
 	}
 }
 
-// TestExitCodeRuntimeError: an error after the command started (here, a
-// full disk under stdout) is exit code 1, not a usage error.
+// TestExitCodeRuntimeError: a failed write to stdout (here, a full disk)
+// is a runtime error whatever the command: exit code 1 and one line on
+// stderr, never a silent exit 0 or a usage error.
 func TestExitCodeRuntimeError(t *testing.T) {
-	full, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
-	if err != nil {
-		t.Skipf("no /dev/full to provoke a write error: %v", err)
+	for _, args := range [][]string{
+		{"--json", "list"},
+		{"list"},
+		{"--version"},
+		{"--help"},
+		{"race", "--help"},
+		{"explain", "race"},
+		{"source", "race"},
+		{"--json", "--speed", "1000", "race", "--count", "1000"},
+		{"--speed", "1000", "race", "--count", "1000"},
+		{"--json", "--speed", "1000", "tickets"},
+		{"--json", "--speed", "1000", "pool", "primes", "--mode", "processes", "--numbers", "1099726899285419,2", "--workers", "2"},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			full, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
+			if err != nil {
+				t.Skipf("no /dev/full to provoke a write error: %v", err)
+			}
+			defer full.Close()
+			r := runPardemo(t, full, args...)
+			if r.code != cmd.ExitRuntime {
+				t.Fatalf("exit code %d, want %d; stderr:\n%s", r.code, cmd.ExitRuntime, r.stderr)
+			}
+			if want := "pardemo: cannot write output: "; !strings.HasPrefix(r.stderr, want) || strings.Count(r.stderr, "\n") != 1 {
+				t.Errorf("stderr is not one %q line:\n%s", want, r.stderr)
+			}
+		})
 	}
-	defer full.Close()
-	r := runPardemo(t, full, "--json", "list")
-	if r.code != cmd.ExitRuntime {
-		t.Fatalf("exit code %d, want %d; stderr:\n%s", r.code, cmd.ExitRuntime, r.stderr)
-	}
-	if !strings.HasPrefix(r.stderr, "pardemo: ") || strings.Count(r.stderr, "\n") != 1 {
-		t.Errorf("stderr is not one pardemo: line:\n%s", r.stderr)
+}
+
+// failingWriter refuses every write, like a full disk.
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
+
+// The same through cmd.Run, with a writer that fails: exit 1, one line.
+func TestWriteErrorInProcess(t *testing.T) {
+	for _, args := range [][]string{
+		{"--version"},
+		{"--json", "--speed", "1000", "race", "--count", "1000"},
+		{"--speed", "1000", "race", "--count", "1000"},
+		{"--json", "run-all"}, // minutes at speed 10, unless it stops at the first lost line
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			streams, _, errb := ui.Test()
+			streams.Out = failingWriter{}
+			start := time.Now()
+			code := cmd.Run(ctx, args, streams, repoFS)
+			if code != cmd.ExitRuntime {
+				t.Errorf("exit code %d, want %d; stderr:\n%s", code, cmd.ExitRuntime, errb)
+			}
+			if got, want := errb.String(), "pardemo: cannot write output: disk full\n"; got != want {
+				t.Errorf("stderr %q, want %q", got, want)
+			}
+			if took := time.Since(start); took > 10*time.Second {
+				t.Errorf("took %s: the run went on after its output failed", took)
+			}
+		})
 	}
 }
 
@@ -171,7 +230,7 @@ func runInProcess(t *testing.T, args ...string) (stdout, stderr string, code int
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	streams, out, errb := ui.Test()
-	code = cmd.Run(ctx, args, streams)
+	code = cmd.Run(ctx, args, streams, repoFS)
 	return out.String(), errb.String(), code
 }
 
@@ -224,7 +283,7 @@ func TestResultShape(t *testing.T) {
 				t.Errorf("seed %d speed %v, want 42 and 2000", res.Seed, res.Speed)
 			}
 			// The invariants that hold however the goroutines are scheduled.
-			m := res.Metrics
+			m, _ := res.Metrics.(map[string]any)
 			switch d.Name {
 			case "traffic-light":
 				if m["crossed_on_red"] != 0.0 || m["crossed"] != m["cars"] || m["cars"] != 3.0 {
@@ -253,7 +312,8 @@ func TestProtectedCountersLoseNothing(t *testing.T) {
 			if err := json.Unmarshal([]byte(lastLine(out)), &res); err != nil {
 				t.Fatal(err)
 			}
-			if res.Metrics["lost_updates"] != 0.0 || res.Metrics["observed"] != 20000.0 || !res.LessonObserved {
+			m, _ := res.Metrics.(map[string]any)
+			if m["lost_updates"] != 0.0 || m["observed"] != 20000.0 || !res.LessonObserved {
 				t.Errorf("want 20000 counted, 0 lost, lesson observed; got %v (%s)", res.Metrics, res.Verdict)
 			}
 		})
@@ -271,8 +331,8 @@ func TestListJSONMatchesRegistry(t *testing.T) {
 		Type    string   `json:"type"`
 		Usage   string   `json:"usage"`
 		Default string   `json:"default"`
-		Min     *int64   `json:"min"`
-		Max     *int64   `json:"max"`
+		Min     any      `json:"min"`
+		Max     any      `json:"max"`
 		Choices []string `json:"choices"`
 	}
 	type demoLine struct {
@@ -299,14 +359,17 @@ func TestListJSONMatchesRegistry(t *testing.T) {
 	}
 	var want []demoLine
 	for _, d := range cmd.Registry() {
-		w := demoLine{Type: "demo", Name: d.Name, ID: d.ID, Chapter: d.Chapter, ChapterTitle: demos.ChapterTitle(d.Chapter),
-			Lesson: d.Title, Python: d.Python, Go: d.Go, Params: []param{}, Metrics: d.Metrics}
-		for _, p := range d.Params {
+		w := demoLine{Type: "demo", Name: d.Name, ID: d.ID, Chapter: d.Chapter, ChapterTitle: d.ChapterTitle,
+			Lesson: d.Title, Python: d.Python, Go: d.Go, Params: []param{}, Metrics: jsonKeys(d.Metrics)}
+		for _, p := range d.Params() {
 			kind := map[demos.ParamKind]string{demos.IntKind: "int", demos.BoolKind: "bool", demos.ChoiceKind: "string",
-				demos.Int64ListKind: "numbers", demos.PathKind: "path"}[p.Kind]
+				demos.Int64ListKind: "numbers", demos.PathKind: "path", demos.FloatKind: "float"}[p.Kind]
 			wp := param{Name: p.Name, Type: kind, Usage: p.Usage, Default: p.Default, Choices: p.Choices}
-			if p.Kind == demos.IntKind || p.Kind == demos.Int64ListKind {
-				wp.Min, wp.Max = &p.Min, &p.Max
+			switch p.Kind {
+			case demos.IntKind, demos.Int64ListKind:
+				wp.Min, wp.Max = float64(p.Min), float64(p.Max)
+			case demos.FloatKind:
+				wp.Min, wp.Max = p.FMin, p.FMax
 			}
 			w.Params = append(w.Params, wp)
 		}
@@ -332,7 +395,8 @@ func TestFlagsDoNotPersist(t *testing.T) {
 		if err := json.Unmarshal([]byte(lastLine(out)), &res); err != nil {
 			t.Fatal(err)
 		}
-		m, _ := res.Metrics["mode"].(string)
+		metrics, _ := res.Metrics.(map[string]any)
+		m, _ := metrics["mode"].(string)
 		return m
 	}
 	if got := mode("race", "--lock", "--json", "--speed", "1000", "--count", "1000"); got != "mutex" {
@@ -372,7 +436,7 @@ func TestColor(t *testing.T) {
 				streams, out, errb := ui.Test()
 				streams.OutTTY = tt.tty
 				streams.Env = func(k string) string { return tt.env[k] }
-				code := cmd.Run(context.Background(), append([]string{"--color", tt.color}, args...), streams)
+				code := cmd.Run(context.Background(), append([]string{"--color", tt.color}, args...), streams, repoFS)
 				if code != cmd.ExitOK {
 					t.Fatalf("%q: exit %d: %s", args, code, errb)
 				}
@@ -385,20 +449,15 @@ func TestColor(t *testing.T) {
 }
 
 // TestEveryDemoFolderRegistered: each folder under demos/ with Go files is
-// a scenario, and must be in cmd.Registry().
+// a scenario, and must be in cmd.Registry(); each registered scenario's
+// folder (the package of its options type) follows the naming rule.
 func TestEveryDemoFolderRegistered(t *testing.T) {
-	const prefix = "github.com/pardemo/pardemo/demos/"
 	registered := map[string]bool{}
 	for _, d := range cmd.Registry() {
-		fn := runtime.FuncForPC(reflect.ValueOf(d.Run).Pointer()).Name()
-		rest, ok := strings.CutPrefix(fn, prefix)
-		if !ok {
-			t.Errorf("scenario %q: Run is %s, not in a folder under demos/", d.Name, fn)
-			continue
+		if want := demos.FolderFor(d.Name); d.Dir != want {
+			t.Errorf("scenario %q lives in %s; the naming rule (DESIGN.md) puts it in %s", d.Name, d.Dir, want)
 		}
-		folder, _, _ := strings.Cut(rest, ".")
-		folder, _, _ = strings.Cut(folder, "/")
-		registered[folder] = true
+		registered[d.Dir] = true
 	}
 	entries, err := os.ReadDir(filepath.Join("..", "demos"))
 	if err != nil {
@@ -417,13 +476,59 @@ func TestEveryDemoFolderRegistered(t *testing.T) {
 			continue
 		}
 		found++
-		if !registered[e.Name()] {
-			t.Errorf("demos/%s is a scenario folder but is not registered in cmd.Registry() (cmd/registry.go)", e.Name())
+		if !registered["demos/"+e.Name()] {
+			t.Errorf("demos/%s is a scenario folder but is not registered in cmd.Chapters() (cmd/registry.go)", e.Name())
 		}
 	}
 	if found == 0 {
 		t.Fatal("found no scenario folders under ../demos")
 	}
+}
+
+// Scenario IDs are unique across the catalogue.
+func TestUniqueIDs(t *testing.T) {
+	seen := map[string]string{}
+	for _, d := range cmd.Registry() {
+		if d.ID == "" {
+			t.Errorf("scenario %q has no ID", d.Name)
+		}
+		if other, dup := seen[d.ID]; dup {
+			t.Errorf("ID %s is used by both %q and %q", d.ID, other, d.Name)
+		}
+		seen[d.ID] = d.Name
+	}
+}
+
+// jsonKeys lists the top-level JSON keys of a metrics struct type, with
+// embedded structs flattened as encoding/json does; with required, only
+// the keys without omitempty (those always present).
+func jsonKeys(t reflect.Type, required ...bool) []string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	var out []string
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if f.Anonymous && name == "" {
+			if len(required) > 0 && required[0] && f.Type.Kind() == reflect.Pointer {
+				continue // a nil embedded pointer leaves its keys out
+			}
+			out = append(out, jsonKeys(f.Type, required...)...)
+			continue
+		}
+		if name == "-" || !f.IsExported() {
+			continue
+		}
+		if len(required) > 0 && required[0] && strings.Contains(opts, "omitempty") {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		out = append(out, name)
+	}
+	return out
 }
 
 func lastLine(s string) string {
@@ -435,5 +540,16 @@ func lastLine(s string) string {
 func TestChildRolesUnique(t *testing.T) {
 	if _, err := demos.Roles(cmd.Registry()...); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// --help states the bounds of --speed, which the flag enforces (see the
+// --speed cases of TestExitCodes).
+func TestSpeedBoundInHelp(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"race", "--help"}} {
+		stdout, _, code := runInProcess(t, args...)
+		if code != cmd.ExitOK || !strings.Contains(stdout, "0.1–100000") {
+			t.Errorf("pardemo %s: exit %d, and the --speed bounds 0.1–100000 not in:\n%s", strings.Join(args, " "), code, stdout)
+		}
 	}
 }

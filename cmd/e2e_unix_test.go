@@ -65,15 +65,23 @@ func TestInterrupt(t *testing.T) {
 }
 
 type interrupted struct {
-	lines  []string // stdout
-	stderr string
-	code   int
-	took   time.Duration // from SIGINT to exit
+	lines    []string // stdout
+	stderr   string
+	code     int
+	signaled bool          // the process died of a signal (code is then -1)
+	took     time.Duration // from the first signal to exit
 }
 
 // interrupt starts the real binary with args and extra environment, waits
 // for a stdout line that ready accepts, sends SIGINT and waits for the exit.
 func interrupt(t *testing.T, env []string, ready func(string) bool, args ...string) interrupted {
+	t.Helper()
+	return signalRun(t, env, ready, []syscall.Signal{syscall.SIGINT}, args...)
+}
+
+// signalRun is interrupt with any signals, sent 2ms apart: the later ones
+// land while the run cleans up after the first.
+func signalRun(t *testing.T, env []string, ready func(string) bool, sigs []syscall.Signal, args ...string) interrupted {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -114,10 +122,15 @@ func interrupt(t *testing.T, env []string, ready func(string) bool, args ...stri
 		_ = c.Wait()
 		t.Fatalf("pardemo %q: no ready line within 10s; got:\n%s", args, strings.Join(lines, "\n"))
 	}
-	if err := c.Process.Signal(syscall.SIGINT); err != nil {
-		t.Fatal(err)
-	}
 	sent := time.Now()
+	for i, sig := range sigs {
+		if i > 0 {
+			time.Sleep(2 * time.Millisecond)
+		}
+		if err := c.Process.Signal(sig); err != nil {
+			t.Fatalf("signal %d of %d (%v): %v", i+1, len(sigs), sig, err)
+		}
+	}
 	var r interrupted
 	select {
 	case r.lines = <-linesDone:
@@ -125,7 +138,7 @@ func interrupt(t *testing.T, env []string, ready func(string) bool, args ...stri
 		_ = c.Process.Kill()
 		<-linesDone
 		_ = c.Wait()
-		t.Fatalf("pardemo %q did not end within 5s of SIGINT (its grace period is 1s)", args)
+		t.Fatalf("pardemo %q did not end within 5s of %v (its grace period is 1s)", args, sigs)
 	}
 	err = c.Wait()
 	r.took = time.Since(sent)
@@ -134,5 +147,9 @@ func interrupt(t *testing.T, env []string, ready func(string) bool, args ...stri
 		t.Fatal(err)
 	}
 	r.code, r.stderr = c.ProcessState.ExitCode(), stderr.String()
+	if ws, ok := c.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		r.signaled = true
+		r.stderr += "(killed by " + ws.Signal().String() + ")"
+	}
 	return r
 }

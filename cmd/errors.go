@@ -10,12 +10,17 @@ import (
 )
 
 // Exit codes. A scenario that ran exits 0 whether or not its lesson showed
-// up this time: the verdict says that, not the exit code.
+// up this time: the verdict says that, not the exit code. A failed write to
+// stdout (a full disk, a closed pipe) is a runtime error. A run stopped by
+// a signal exits as shells report a death by that signal, 128 + its
+// number, but only after cleaning up.
 const (
 	ExitOK          = 0
 	ExitRuntime     = 1
 	ExitUsage       = 2
-	ExitInterrupted = 130
+	ExitHangup      = 129 // SIGHUP: the terminal went away
+	ExitInterrupted = 130 // SIGINT: Ctrl-C
+	ExitTerminated  = 143 // SIGTERM
 )
 
 // usageError is bad input: an unknown command, flag or value. It maps to

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -39,7 +40,6 @@ func (a *app) newList() *cobra.Command {
 		Short: "The catalogue by chapter: name, lesson, Python → Go",
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			a.ran = true
 			if a.json {
 				enc := json.NewEncoder(a.io.Out)
 				enc.SetEscapeHTML(false)
@@ -59,7 +59,7 @@ func (a *app) newList() *cobra.Command {
 			for _, d := range a.reg {
 				if d.Chapter != chapter {
 					chapter = d.Chapter
-					fmt.Fprintf(a.io.Out, "%s\n", th.Bold.Sprintf("Chapter %d — %s", chapter, demos.ChapterTitle(chapter)))
+					fmt.Fprintf(a.io.Out, "%s\n", th.Bold.Sprintf("Chapter %d — %s", chapter, d.ChapterTitle))
 				}
 				fmt.Fprintf(a.io.Out, "  %-*s  %-3s  %s\n", width, d.Name, d.ID, d.Title)
 				fmt.Fprintf(a.io.Out, "  %-*s       %s\n", width, "", th.Dim.Sprintf("python %s → go %s", d.Python, d.Go))
@@ -75,23 +75,26 @@ type paramJSON struct {
 	Type    string   `json:"type"` // the flag's type as help shows it: int, bool, string, numbers, path
 	Usage   string   `json:"usage"`
 	Default string   `json:"default"`
-	Min     *int64   `json:"min,omitempty"`
-	Max     *int64   `json:"max,omitempty"`
+	Min     any      `json:"min,omitempty"`
+	Max     any      `json:"max,omitempty"`
 	Choices []string `json:"choices,omitempty"`
 }
 
 func listLine(d demos.Demo) map[string]any {
 	params := []paramJSON{}
-	for _, p := range d.Params {
-		pj := paramJSON{Name: p.Name, Type: (&knob{p: p}).Type(), Usage: p.Usage, Default: p.Default, Choices: p.Choices}
-		if p.Kind == demos.IntKind || p.Kind == demos.Int64ListKind {
-			pj.Min, pj.Max = &p.Min, &p.Max
+	for _, p := range d.Params() {
+		pj := paramJSON{Name: p.Name, Type: p.Type(), Usage: p.Usage, Default: p.Default, Choices: p.Choices}
+		switch p.Kind {
+		case demos.IntKind, demos.Int64ListKind:
+			pj.Min, pj.Max = p.Min, p.Max
+		case demos.FloatKind:
+			pj.Min, pj.Max = p.FMin, p.FMax
 		}
 		params = append(params, pj)
 	}
 	return map[string]any{"type": "demo", "name": d.Name, "id": d.ID, "chapter": d.Chapter,
-		"chapter_title": demos.ChapterTitle(d.Chapter), "lesson": d.Title, "python": d.Python, "go": d.Go,
-		"params": params, "metrics": d.Metrics}
+		"chapter_title": d.ChapterTitle, "lesson": d.Title, "python": d.Python, "go": d.Go,
+		"params": params, "metrics": metricNames(d.Metrics)}
 }
 
 func (a *app) newExplain() *cobra.Command {
@@ -101,10 +104,9 @@ func (a *app) newExplain() *cobra.Command {
 		Args:              a.nameArgs,
 		ValidArgsFunction: a.completeNames,
 		RunE: func(c *cobra.Command, args []string) error {
-			a.ran = true
 			d, _ := find(a.reg, strings.Join(args, " "))
 			th := a.theme()
-			fmt.Fprintf(a.io.Out, "%s\n", th.Title.Sprintf("%s · %s · chapter %d: %s", d.Name, d.ID, d.Chapter, demos.ChapterTitle(d.Chapter)))
+			fmt.Fprintf(a.io.Out, "%s\n", th.Title.Sprintf("%s · %s · chapter %d: %s", d.Name, d.ID, d.Chapter, d.ChapterTitle))
 			fmt.Fprintf(a.io.Out, "%s\n%s\n\n", d.Title, th.Dim.Sprintf("python %s  →  go %s", d.Python, d.Go))
 			sc := bufio.NewScanner(strings.NewReader(d.Explain))
 			for sc.Scan() {
@@ -116,9 +118,9 @@ func (a *app) newExplain() *cobra.Command {
 				}
 				fmt.Fprintln(a.io.Out, line)
 			}
-			if len(d.Params) > 0 {
+			if params := d.Params(); len(params) > 0 {
 				fmt.Fprintf(a.io.Out, "\n%s\n", th.Bold.Sprint("Knobs"))
-				for _, p := range d.Params {
+				for _, p := range params {
 					fmt.Fprintf(a.io.Out, "  --%-10s %s, default %s\n", p.Name, p.Describe(), p.Default)
 				}
 			}
@@ -128,31 +130,93 @@ func (a *app) newExplain() *cobra.Command {
 }
 
 func (a *app) newSource() *cobra.Command {
-	return &cobra.Command{
+	var all bool
+	c := &cobra.Command{
 		Use:               "source NAME",
-		Short:             "Print the scenario's Go source (embedded in the binary)",
+		Short:             "Print the lesson's Go source (embedded in the binary); --all adds the set-up and verdict code",
 		Args:              a.nameArgs,
 		ValidArgsFunction: a.completeNames,
 		RunE: func(c *cobra.Command, args []string) error {
-			a.ran = true
 			d, _ := find(a.reg, strings.Join(args, " "))
-			if d.Source == nil {
-				return errors.New("no source embedded for " + d.Name)
+			files, err := sourceFiles(a.src, d)
+			if err != nil {
+				return err
 			}
 			th := a.theme()
-			return fs.WalkDir(d.Source, ".", func(path string, e fs.DirEntry, err error) error {
-				if err != nil || e.IsDir() || !strings.HasSuffix(path, ".go") {
-					return err
+			lessons := 0
+			for _, f := range files {
+				if f.lesson {
+					lessons++
 				}
-				b, err := fs.ReadFile(d.Source, path)
-				if err != nil {
-					return err
+			}
+			for i, f := range files {
+				if !f.lesson && !all {
+					fmt.Fprintf(a.io.Out, "%s\n", th.Dim.Sprintf("// %d more file(s) of set-up, report and verdict code: pardemo source %s --all", len(files)-lessons, d.Name))
+					break
 				}
-				fmt.Fprintf(a.io.Out, "%s\n%s\n", th.Dim.Sprintf("// ─── %s ───", path), b)
-				return nil
-			})
+				what := fmt.Sprintf("lesson %d of %d", i+1, lessons)
+				if !f.lesson {
+					what = "set-up, report and verdict"
+				}
+				fmt.Fprintf(a.io.Out, "%s\n%s\n", th.Dim.Sprintf("// ─── pardemo source %s · %s: %s ───", d.Name, what, f.path), f.text)
+			}
+			return nil
 		},
 	}
+	c.Flags().BoolVar(&all, "all", false, "also print the scenario's set-up, report and verdict code")
+	return c
+}
+
+// sourceFile is one file `pardemo source` prints.
+type sourceFile struct {
+	path   string // from the repository root
+	text   []byte
+	lesson bool // named in the scenario's Lesson (printed by default)
+}
+
+// sourceFiles lists what `pardemo source` prints for d: its Lesson files
+// in reading order, then every other non-test Go file of its folder. A
+// Lesson path that is not in src is an error, so a renamed file cannot
+// silently drop out of the lesson.
+func sourceFiles(src fs.FS, d demos.Demo) ([]sourceFile, error) {
+	if src == nil {
+		return nil, errors.New("this build carries no source files")
+	}
+	var out []sourceFile
+	seen := map[string]bool{}
+	add := func(path string, lesson bool) error {
+		b, err := fs.ReadFile(src, path)
+		if err != nil {
+			return fmt.Errorf("scenario %s: source file %s: %w", d.Name, path, err)
+		}
+		out, seen[path] = append(out, sourceFile{path: path, text: b, lesson: lesson}), true
+		return nil
+	}
+	own, err := fs.Glob(src, d.Dir+"/*.go")
+	if err != nil {
+		return nil, err
+	}
+	own = slices.DeleteFunc(own, func(p string) bool { return strings.HasSuffix(p, "_test.go") })
+	lesson := d.Lesson
+	if len(lesson) == 0 {
+		lesson = own
+	}
+	for _, p := range lesson {
+		if err := add(p, true); err != nil {
+			return nil, err
+		}
+	}
+	for _, p := range own {
+		if !seen[p] {
+			if err := add(p, false); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no source files for %s under %s", d.Name, d.Dir)
+	}
+	return out, nil
 }
 
 func (a *app) newRunAll() *cobra.Command {
@@ -162,7 +226,6 @@ func (a *app) newRunAll() *cobra.Command {
 		Short: "Run every scenario in curriculum order, then a summary table",
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			a.ran = true
 			out := a.renderer()
 			var rows []ui.SummaryRow
 			failed := 0
@@ -175,8 +238,10 @@ func (a *app) newRunAll() *cobra.Command {
 						break
 					}
 				}
-				res, wall, err := demos.Execute(a.ctx, d, a.config(demos.NewValues(d.Params)), out)
-				if errors.Is(err, demos.ErrInterrupted) {
+				res, wall, err := demos.Execute(a.ctx, d, a.config(d.Bind()), out)
+				var lost *ui.WriteError
+				if errors.Is(err, demos.ErrInterrupted) || errors.As(err, &lost) {
+					// Ctrl-C, or nobody can read the rest: stop here.
 					out.Summary(rows)
 					return renderedIf(a.json, err)
 				}

@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -18,6 +20,14 @@ import (
 	"github.com/pardemo/pardemo/cmd"
 	"github.com/pardemo/pardemo/internal/proc"
 )
+
+// repoFS is the repository's files, standing in for what main.go embeds.
+// It is found from this file's compiled-in path, so it is right also in a
+// "pardemo" process that testscript starts in its own work directory.
+var repoFS = func() fs.FS {
+	_, file, _, _ := runtime.Caller(0)
+	return os.DirFS(filepath.Dir(filepath.Dir(file)))
+}()
 
 // leakCheck runs the package's tests, then checks once that they left no
 // goroutine behind. (No test here uses t.Parallel: goleak would see the
@@ -44,7 +54,7 @@ func TestMain(m *testing.M) {
 	// A child process started by a process scenario is this test binary
 	// again: it must play its role, never run the tests.
 	if proc.IsChild() {
-		os.Exit(cmd.Main())
+		os.Exit(cmd.Main(repoFS))
 	}
 	// A binary built with -race sleeps a second at exit by default; every
 	// pardemo process started by these tests would pay it.
@@ -52,7 +62,7 @@ func TestMain(m *testing.M) {
 		os.Setenv("GORACE", strings.TrimSpace(g+" atexit_sleep_ms=0"))
 	}
 	testscript.Main(leakCheck{m}, map[string]func(){
-		"pardemo": func() { os.Exit(cmd.Main()) },
+		"pardemo": func() { os.Exit(cmd.Main(repoFS)) },
 	})
 }
 
@@ -229,7 +239,7 @@ func checkResult(l line, demo string) error {
 	if err := json.Unmarshal(l["metrics"], &metrics); err != nil {
 		return err
 	}
-	for _, k := range d.Metrics {
+	for _, k := range jsonKeys(d.Metrics, true) {
 		if _, ok := metrics[k]; !ok {
 			return fmt.Errorf("%s result lacks declared metric %q: %s", demo, k, l["metrics"])
 		}

@@ -9,55 +9,68 @@ import (
 	"github.com/pardemo/pardemo/demos/download"
 	"github.com/pardemo/pardemo/demos/event"
 	"github.com/pardemo/pardemo/demos/gil"
+	"github.com/pardemo/pardemo/demos/poolprimes"
 	"github.com/pardemo/pardemo/demos/poolsum"
-	"github.com/pardemo/pardemo/demos/primes"
-	"github.com/pardemo/pardemo/demos/prodcons"
+	"github.com/pardemo/pardemo/demos/producerconsumer"
 	"github.com/pardemo/pardemo/demos/queue"
 	"github.com/pardemo/pardemo/demos/race"
 	"github.com/pardemo/pardemo/demos/rlock"
-	"github.com/pardemo/pardemo/demos/semlimit"
-	"github.com/pardemo/pardemo/demos/semsignal"
+	"github.com/pardemo/pardemo/demos/semaphorelimit"
+	"github.com/pardemo/pardemo/demos/semaphoresignal"
 	"github.com/pardemo/pardemo/demos/threaddaemon"
 	"github.com/pardemo/pardemo/demos/threadjoin"
 	"github.com/pardemo/pardemo/demos/threadstart"
 	"github.com/pardemo/pardemo/demos/threadtimer"
 	"github.com/pardemo/pardemo/demos/tickets"
-	"github.com/pardemo/pardemo/demos/traffic"
+	"github.com/pardemo/pardemo/demos/trafficlight"
 )
 
-// Registry is the curriculum: every scenario, in the order `list` shows
-// them and `run-all` runs them. Adding a scenario is its folder plus one
-// line here; a test fails if a folder under demos/ is missing from it.
-func Registry() []demos.Demo {
-	return []demos.Demo{
-		// Chapter 1: threads (goroutines)
-		threadstart.New(),  // T1
-		threadjoin.New(),   // T2
-		threaddaemon.New(), // T3
-		threadtimer.New(),  // T4
-		gil.New(),          // T5
-		download.New(),     // T6
-		// Chapter 2: synchronisation
-		race.New(),      // S1
-		rlock.New(),     // S2
-		semsignal.New(), // S3
-		semlimit.New(),  // S3
-		deadlock.New(),  // S4
-		condition.New(), // S5
-		event.New(),     // S6
-		traffic.New(),   // S7
-		deferdemo.New(), // S8
-		barrier.New(),   // S9
-		// Chapter 3: queues
-		queue.New(),    // Q1
-		prodcons.New(), // Q2
-		// Chapter 5: inter-process communication
-		tickets.New(), // I4
-		// Chapter 6: pools and futures
-		primes.New(),  // F1
-		poolsum.New(), // F2
+// Chapters is the curriculum: every scenario, chapter by chapter, in the
+// order `list` shows them and `run-all` runs them. Chapter titles live here
+// and nowhere else. Adding a scenario is its folder plus one line here; a
+// test fails if a folder under demos/ is missing from it, if two scenarios
+// share an ID, or if a folder breaks the naming rule (demos.FolderFor).
+func Chapters() []demos.Chapter {
+	return []demos.Chapter{
+		{N: 1, Title: "Threads (goroutines)", Demos: []demos.Demo{
+			threadstart.New(),  // T1
+			threadjoin.New(),   // T2
+			threaddaemon.New(), // T3
+			threadtimer.New(),  // T4
+			gil.New(),          // T5
+			download.New(),     // T6
+		}},
+		{N: 2, Title: "Synchronisation", Demos: []demos.Demo{
+			race.New(),            // S1
+			rlock.New(),           // S2
+			semaphoresignal.New(), // S3a
+			semaphorelimit.New(),  // S3b
+			deadlock.New(),        // S4
+			condition.New(),       // S5
+			event.New(),           // S6
+			trafficlight.New(),    // S7
+			deferdemo.New(),       // S8
+			barrier.New(),         // S9
+		}},
+		{N: 3, Title: "Queues", Demos: []demos.Demo{
+			queue.New(),            // Q1
+			producerconsumer.New(), // Q2
+		}},
+		{N: 4, Title: "Processes"},
+		{N: 5, Title: "Inter-process communication", Demos: []demos.Demo{
+			tickets.New(), // I4
+		}},
+		{N: 6, Title: "Pools and futures", Demos: []demos.Demo{
+			poolprimes.New(), // F1
+			poolsum.New(),    // F2
+		}},
+		{N: 7, Title: "Event loop and async"},
+		{N: 8, Title: "Coroutines"},
 	}
 }
+
+// Registry is every scenario in curriculum order, each knowing its chapter.
+func Registry() []demos.Demo { return demos.Flatten(Chapters()) }
 
 // find returns the scenario called name ("race", "pool primes").
 func find(reg []demos.Demo, name string) (demos.Demo, bool) {

@@ -7,13 +7,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
 	"os"
-	"os/signal"
 	"runtime/debug"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -25,9 +24,14 @@ import (
 )
 
 // Main runs pardemo with the process's arguments and streams and returns
-// the exit code. Ctrl-C (or SIGTERM) cancels the running scenario; a second
-// Ctrl-C kills the program the ordinary way.
-func Main() int {
+// the exit code. Ctrl-C, SIGTERM and SIGHUP cancel the running scenario,
+// which cleans up (children reaped, temp files removed) and exits 130, 143
+// or 129; a second signal does not cut the cleanup short. A closed stdout
+// (`pardemo tickets | head -1`) stops the run the same way, with exit 1.
+//
+// src holds the project's source files (main.go embeds them), for
+// `pardemo source` and the docs generator.
+func Main(src fs.FS) int {
 	if proc.IsChild() {
 		return serveChild(Registry())
 	}
@@ -35,10 +39,11 @@ func Main() int {
 	// cobra's one global switch; it is set here, once per process, and
 	// never from tests that may run in parallel.
 	cobra.EnableCommandSorting = false
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	stop := handleSignals(cancel)
 	defer stop()
-	go func() { <-ctx.Done(); stop() }()
-	return Run(ctx, os.Args[1:], ui.System())
+	return Run(ctx, os.Args[1:], ui.System(), src)
 }
 
 // app is one invocation: its streams, global flags and registry. A fresh
@@ -54,36 +59,49 @@ type app struct {
 	json     bool
 	color    string
 	watchdog time.Duration
-	ran      bool // a command's RunE started: errors after this are not usage errors
+	src      fs.FS         // the project's source files
+	out      *ui.ErrWriter // io.Out: remembers the first failed write
 }
 
-// Run executes one command line and returns its exit code.
-func Run(ctx context.Context, args []string, streams *ui.Streams) int {
-	a := newApp(ctx, streams)
+// Run executes one command line and returns its exit code. src holds the
+// project's source files (see Main).
+//
+// Every byte for stdout goes through one ErrWriter: a write that fails
+// (a full disk, a closed pipe) is a runtime error, exit 1 with one line on
+// stderr, whatever the command was — a scenario, help, --version.
+func Run(ctx context.Context, args []string, streams *ui.Streams, src fs.FS) int {
+	a := newApp(ctx, streams, src)
 	root := a.newRoot()
 	root.SetArgs(args)
-	root.SetIn(streams.In)
-	root.SetOut(streams.Out)
-	root.SetErr(streams.Err)
+	root.SetIn(a.io.In)
+	root.SetOut(a.io.Out)
+	root.SetErr(a.io.Err)
 	err := root.ExecuteContext(ctx)
 	return a.exit(err)
 }
 
 func (a *app) exit(err error) int {
+	// A lost write outranks what the command made of it (cobra calls a
+	// failed --version template a plain error, a scenario may have ended
+	// fine): the output is incomplete, and that is the error to report.
+	var we *ui.WriteError
+	if werr := a.out.Err(); werr != nil && !errors.Is(err, demos.ErrInterrupted) && !errors.As(err, &we) {
+		err = werr
+	}
 	if err == nil {
 		return ExitOK
 	}
-	code := ExitRuntime
+	// An error is a usage error only if it says so: it was typed where it
+	// arose (a flag, an argument, a knob's bounds, a scenario's Check).
+	// Everything else is a runtime error.
+	code := demos.ExitCode(err) // 130, 143 or 129 for a signal; 1 otherwise
 	var ue *usageError
-	switch {
-	case errors.As(err, &ue) || !a.ran:
+	if errors.As(err, &ue) {
 		code = ExitUsage
-	case errors.Is(err, demos.ErrInterrupted):
-		code = ExitInterrupted
 	}
 	fmt.Fprintf(a.io.Err, "pardemo: %s\n", oneLine(err.Error()))
 	var rendered renderedError
-	if a.json && !errors.As(err, &rendered) {
+	if a.json && !errors.As(err, &rendered) && a.out.Err() == nil {
 		ui.NewJSON(a.io.Out).Fail(ev.Header{}, oneLine(err.Error()), code)
 	}
 	return code
@@ -115,7 +133,7 @@ Start with 'pardemo list', then try 'pardemo race' and 'pardemo race --lock'.`,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return flagError(err) })
 	pf := root.PersistentFlags()
-	pf.Var(newSpeed(&a.speed), "speed", "story seconds are divided by this (1 = the cookbook's real pacing)")
+	pf.Var(newSpeed(&a.speed), "speed", fmt.Sprintf("story seconds are divided by this (1 = the cookbook's real pacing; %g–%g)", minSpeed, maxSpeed))
 	pf.Var(newSeed(&a.seed, &a.seedSet), "seed", "seed for every random choice (printed with each run, so it can be replayed)")
 	pf.BoolVar(&a.json, "json", false, "print JSON lines (events, then the result) instead of text")
 	pf.Var(newChoice(&a.color, "auto", "always", "never"), "color", "colour output: auto|always|never (NO_COLOR is honoured)")
@@ -130,10 +148,36 @@ Start with 'pardemo list', then try 'pardemo race' and 'pardemo race --lock'.`,
 	for _, d := range a.reg {
 		a.attach(root, d)
 	}
+	root.AddCommand(a.newGenDocs())
 	root.SetHelpCommand(a.newHelp(root))
 	root.SetHelpCommandGroupID("lab")
 	root.SetCompletionCommandGroupID("lab")
+	root.InitDefaultCompletionCmd()
+	visit(root, func(c *cobra.Command) { c.Args = usageArgs(c.Args) })
 	return root
+}
+
+// usageArgs makes whatever an argument check refuses a usage error, also
+// for the checks cobra supplies (completion's, for one).
+func usageArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
+	if check == nil {
+		return nil
+	}
+	return func(c *cobra.Command, args []string) error {
+		err := check(c, args)
+		var ue *usageError
+		if err != nil && !errors.As(err, &ue) {
+			return &usageError{err.Error()}
+		}
+		return err
+	}
+}
+
+func visit(c *cobra.Command, f func(*cobra.Command)) {
+	f(c)
+	for _, sub := range c.Commands() {
+		visit(sub, f)
+	}
 }
 
 // groupRunE handles a bare group (root or "pool"): help with no argument,
@@ -184,7 +228,6 @@ func (a *app) newHelp(root *cobra.Command) *cobra.Command {
 				}
 				return unknown("help topic", typed, cands)
 			}
-			a.ran = true
 			return target.Help()
 		},
 	}
@@ -215,11 +258,19 @@ func (v *value) Set(s string) error {
 	return nil
 }
 
+// The bounds of --speed. Below minSpeed the longest scenario would take
+// hours, and the watchdog cannot help because sleeping counts as progress;
+// above maxSpeed a story second is shorter than the scheduler can keep.
+const (
+	minSpeed = 0.1
+	maxSpeed = 100000.0
+)
+
 func newSpeed(dst *float64) *value {
 	return &value{text: strconv.FormatFloat(*dst, 'g', -1, 64), typ: "float", set: func(s string) error {
-		f, err := strconv.ParseFloat(s, 64)
-		if err != nil || f <= 0 || f > 100000 {
-			return errors.New("must be a number greater than 0 and at most 100000")
+		f, err := demos.ParseFloat(s, minSpeed, maxSpeed)
+		if err != nil {
+			return err
 		}
 		*dst = f
 		return nil
@@ -261,11 +312,11 @@ func newWatchdog(dst *time.Duration) *value {
 }
 
 // config is the run configuration from the global flags.
-func (a *app) config(vals *demos.Values) demos.Config {
+func (a *app) config(knobs *demos.Bound) demos.Config {
 	if !a.seedSet {
 		a.seed, a.seedSet = rand.Int64N(1_000_000_000), true
 	}
-	return demos.Config{Seed: a.seed, Speed: a.speed, Values: vals, Watchdog: a.watchdog}
+	return demos.Config{Seed: a.seed, Speed: a.speed, Knobs: knobs, Watchdog: a.watchdog}
 }
 
 func (a *app) renderer() ui.Renderer {
@@ -287,14 +338,11 @@ func (a *app) theme() *ui.Theme {
 	return ui.NewTheme(!a.json && a.io.UseColor(a.color))
 }
 
-// NewRoot returns a fresh command tree writing to streams, for tools that
-// walk the tree (the docs generator). Running it is the same as Run.
-func NewRoot(ctx context.Context, streams *ui.Streams) *cobra.Command {
-	return newApp(ctx, streams).newRoot()
-}
-
-func newApp(ctx context.Context, streams *ui.Streams) *app {
-	return &app{ctx: ctx, io: streams, reg: Registry(), speed: 10, color: "auto", watchdog: 3 * time.Second}
+func newApp(ctx context.Context, streams *ui.Streams, src fs.FS) *app {
+	s := *streams
+	out := ui.NewErrWriter(s.Out)
+	s.Out = out
+	return &app{ctx: ctx, io: &s, out: out, reg: Registry(), speed: 10, color: "auto", watchdog: 3 * time.Second, src: src}
 }
 
 // serveChild is the hidden entry point of a child process: a copy of this

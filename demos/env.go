@@ -11,10 +11,10 @@ import (
 	"github.com/pardemo/pardemo/internal/ui"
 )
 
-// Env is what a running scenario may use: its knobs, a story clock scaled
-// by --speed, randomness seeded by --seed, and the one event path.
+// Env is what a running scenario may use: a story clock scaled by --speed,
+// randomness seeded by --seed, and the one event path. (Its knobs are the
+// fields of its options, handed to Run.)
 type Env struct {
-	*Values
 	Seed  int64
 	Speed float64
 	// Rand is seeded by --seed. It is not safe for concurrent use: draw from
@@ -26,10 +26,15 @@ type Env struct {
 	sleepers atomic.Int64
 	onStall  atomic.Pointer[func() string]
 	children children // child processes started through Spawn/NewPool
+
+	// asleepUntil is when the latest sleep a child process announced ends
+	// (Unix ns): until then the run counts as sleeping, like a goroutine
+	// in Sleep.
+	asleepUntil atomic.Int64
 }
 
-func newEnv(v *Values, seed int64, speed float64, rec *ui.Recorder) *Env {
-	return &Env{Values: v, Seed: seed, Speed: speed, Rand: NewRand(seed, 0), rec: rec}
+func newEnv(seed int64, speed float64, rec *ui.Recorder) *Env {
+	return &Env{Seed: seed, Speed: speed, Rand: NewRand(seed, 0), rec: rec}
 }
 
 // NewRand returns a generator for one stream of a seed: the same seed and
@@ -107,6 +112,23 @@ func (e *Env) Beat() { e.beats.Add(1) }
 // holds what, who waits for what. The default lists each actor's last event.
 func (e *Env) OnStall(explain func() string) { e.onStall.Store(&explain) }
 
+// childSleeps notes that a child process has started a sleep of d: it is
+// alive, and wakes by itself.
+func (e *Env) childSleeps(d time.Duration) {
+	until := time.Now().Add(d).UnixNano()
+	for {
+		cur := e.asleepUntil.Load()
+		if until <= cur || e.asleepUntil.CompareAndSwap(cur, until) {
+			break
+		}
+	}
+	e.beats.Add(1)
+}
+
+// progress is what the watchdog polls: a count that moves while the run
+// makes progress, and whether anything (a goroutine in Sleep, a child
+// process in Self.Sleep) is asleep and will wake by itself.
 func (e *Env) progress() (uint64, bool) {
-	return e.rec.Count() + e.beats.Load(), e.sleepers.Load() > 0
+	sleeping := e.sleepers.Load() > 0 || time.Now().UnixNano() < e.asleepUntil.Load()
+	return e.rec.Count() + e.beats.Load(), sleeping
 }

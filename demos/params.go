@@ -3,6 +3,7 @@ package demos
 import (
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -18,35 +19,32 @@ const (
 	IntKind ParamKind = iota
 	BoolKind
 	ChoiceKind
-	Int64ListKind // `--numbers 7,91,1009`, read with Values.Int64s (params_list.go)
-	PathKind      // `--db ./tickets.json`, read with Values.String; "" = not given (params_path.go)
+	Int64ListKind // `--numbers 7,91,1009`
+	PathKind      // `--db ./tickets.json`; "" = not given
+	FloatKind     // `--timeout 2.5`
 )
 
-// Param describes one knob of a scenario as data, so that one builder can
-// make the flag, validate it, document it and list it.
+// MaxListLen is the most numbers a list knob accepts, so a pasted file
+// cannot queue a million tasks.
+const MaxListLen = 1000
+
+// maxPathLen bounds a path knob like every other knob is bounded.
+const maxPathLen = 4096
+
+// Param describes one knob as data, so that one builder can make the flag,
+// validate it, document it and list it. It is bound to a field of the
+// scenario's options: Set parses, checks and stores into that field.
 type Param struct {
-	Name     string
-	Usage    string
-	Kind     ParamKind
-	Default  string   // textual default, parsed like user input
-	Min, Max int64    // inclusive bounds of an IntKind knob
-	Choices  []string // allowed values of a ChoiceKind knob
-}
+	Name       string
+	Usage      string
+	Kind       ParamKind
+	Default    string   // the default as the user would type it
+	Min, Max   int64    // inclusive bounds of an int or list knob
+	FMin, FMax float64  // inclusive bounds of a float knob
+	Choices    []string // allowed values of a choice knob
 
-// Int declares a whole-number knob bounded to [lo, hi] so a typo cannot
-// start a million workers.
-func Int(name, usage string, def, lo, hi int64) Param {
-	return Param{Name: name, Usage: usage, Kind: IntKind, Default: strconv.FormatInt(def, 10), Min: lo, Max: hi}
-}
-
-// Bool declares an on/off knob (--lock).
-func Bool(name, usage string) Param {
-	return Param{Name: name, Usage: usage, Kind: BoolKind, Default: "false"}
-}
-
-// Choice declares a knob that takes one of a few words.
-func Choice(name, usage, def string, choices ...string) Param {
-	return Param{Name: name, Usage: usage, Kind: ChoiceKind, Default: def, Choices: choices}
+	set func(s string) error
+	get func() string
 }
 
 // Describe is the flag's help text including its bounds or choices.
@@ -54,78 +52,226 @@ func (p Param) Describe() string {
 	switch p.Kind {
 	case IntKind:
 		return fmt.Sprintf("%s (%s–%s)", p.Usage, ev.Int(p.Min), ev.Int(p.Max))
+	case FloatKind:
+		return fmt.Sprintf("%s (%s–%s)", p.Usage, FormatFloat(p.FMin), FormatFloat(p.FMax))
 	case ChoiceKind:
 		return fmt.Sprintf("%s (%s)", p.Usage, strings.Join(p.Choices, "|"))
 	case Int64ListKind:
-		return p.describeList()
+		return fmt.Sprintf("%s (comma-separated, up to %s numbers, each %s–%s)", p.Usage, ev.Int(MaxListLen), ev.Int(p.Min), ev.Int(p.Max))
 	}
 	return p.Usage
 }
 
-// Parse checks one textual value and returns it typed (int, bool or string).
-func (p Param) Parse(s string) (any, error) {
+// Type names the knob's type as help and `list --json` show it.
+func (p Param) Type() string {
 	switch p.Kind {
-	case IntKind:
-		// 1,000,000 and 1_000_000 are accepted: help texts print numbers with commas.
-		clean := strings.NewReplacer(",", "", "_", "").Replace(strings.TrimSpace(s))
-		n, err := strconv.ParseInt(clean, 10, 64)
-		if err != nil {
-			return nil, fmt.Errorf("want a whole number from %s to %s", ev.Int(p.Min), ev.Int(p.Max))
-		}
-		if n < p.Min || n > p.Max {
-			return nil, fmt.Errorf("must be from %s to %s", ev.Int(p.Min), ev.Int(p.Max))
-		}
-		return int(n), nil
 	case BoolKind:
-		b, err := strconv.ParseBool(s)
-		if err != nil {
-			return nil, errors.New("want true or false")
-		}
-		return b, nil
+		return "bool"
 	case ChoiceKind:
-		if !slices.Contains(p.Choices, s) {
-			return nil, fmt.Errorf("want one of %s", strings.Join(p.Choices, ", "))
-		}
-		return s, nil
-	case Int64ListKind:
-		return p.parseList(s) // params_list.go
+		return "string"
 	case PathKind:
-		return p.parsePath(s) // params_path.go
+		return "path"
+	case Int64ListKind:
+		return "numbers"
+	case FloatKind:
+		return "float"
 	}
-	return nil, fmt.Errorf("unknown knob type %d", p.Kind)
+	return "int"
 }
 
-// Values holds the knob values of one run. It starts at the defaults; Set
-// overrides one after checking it.
-type Values struct {
+// Knobs is the set of knobs of one run, each bound to a field of the
+// scenario's options. A scenario declares them in Scenario.Knobs:
+//
+//	k.Int(&o.Workers, "workers", "goroutines", 2, 1, 10_000)
+//
+// which sets o.Workers to its default at once and to the user's value when
+// the flag is given.
+type Knobs struct {
 	params []Param
-	vals   map[string]any
 	set    map[string]bool
 }
 
-// NewValues returns the defaults of params. A default that does not parse
-// is a programming error and panics (tests catch it).
-func NewValues(params []Param) *Values {
-	v := &Values{params: params, vals: map[string]any{}, set: map[string]bool{}}
-	for _, p := range params {
-		x, err := p.Parse(p.Default)
-		if err != nil {
-			panic(fmt.Sprintf("knob --%s: bad default %q: %v", p.Name, p.Default, err))
-		}
-		v.vals[p.Name] = x
+func (k *Knobs) add(p Param) {
+	if slices.ContainsFunc(k.params, func(q Param) bool { return q.Name == p.Name }) {
+		panic("demos: knob --" + p.Name + " declared twice")
 	}
-	return v
+	k.params = append(k.params, p)
 }
 
-// Set parses s as the value of knob name.
-func (v *Values) Set(name, s string) error {
-	for _, p := range v.params {
-		if p.Name == name {
-			x, err := p.Parse(s)
+// Int declares a whole-number knob bounded to [lo, hi], so a typo cannot
+// start a million workers. 1,000,000 and 1_000_000 are accepted.
+func (k *Knobs) Int(dst *int, name, usage string, def, lo, hi int) {
+	if def < lo || def > hi {
+		panic(fmt.Sprintf("demos: knob --%s: default %d outside %d–%d", name, def, lo, hi))
+	}
+	*dst = def
+	k.add(Param{Name: name, Usage: usage, Kind: IntKind, Default: strconv.Itoa(def), Min: int64(lo), Max: int64(hi),
+		get: func() string { return strconv.Itoa(*dst) },
+		set: func(s string) error {
+			clean := strings.NewReplacer(",", "", "_", "").Replace(strings.TrimSpace(s))
+			n, err := strconv.ParseInt(clean, 10, 64)
+			if err != nil {
+				return fmt.Errorf("want a whole number from %s to %s", ev.Int(lo), ev.Int(hi))
+			}
+			if n < int64(lo) || n > int64(hi) {
+				return fmt.Errorf("must be from %s to %s", ev.Int(lo), ev.Int(hi))
+			}
+			*dst = int(n)
+			return nil
+		}})
+}
+
+// Float declares a number knob bounded to [lo, hi]; NaN and infinities are
+// refused.
+func (k *Knobs) Float(dst *float64, name, usage string, def, lo, hi float64) {
+	if !(def >= lo && def <= hi) {
+		panic(fmt.Sprintf("demos: knob --%s: default %g outside %g–%g", name, def, lo, hi))
+	}
+	*dst = def
+	k.add(Param{Name: name, Usage: usage, Kind: FloatKind, Default: FormatFloat(def), FMin: lo, FMax: hi,
+		get: func() string { return FormatFloat(*dst) },
+		set: func(s string) error {
+			f, err := ParseFloat(s, lo, hi)
 			if err != nil {
 				return err
 			}
-			v.vals[name], v.set[name] = x, true
+			*dst = f
+			return nil
+		}})
+}
+
+// ParseFloat reads a finite number within [lo, hi]: the one float parser
+// of every knob and global flag, so NaN and Inf are refused everywhere.
+func ParseFloat(s string, lo, hi float64) (float64, error) {
+	want := fmt.Errorf("want a number from %s to %s", FormatFloat(lo), FormatFloat(hi))
+	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0, want
+	}
+	if f < lo || f > hi {
+		return 0, fmt.Errorf("must be from %s to %s", FormatFloat(lo), FormatFloat(hi))
+	}
+	return f, nil
+}
+
+// FormatFloat prints a float knob's value or bound as the user would type it.
+func FormatFloat(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
+
+// Bool declares an on/off knob (--lock); it defaults to false.
+func (k *Knobs) Bool(dst *bool, name, usage string) {
+	*dst = false
+	k.add(Param{Name: name, Usage: usage, Kind: BoolKind, Default: "false",
+		get: func() string { return strconv.FormatBool(*dst) },
+		set: func(s string) error {
+			b, err := strconv.ParseBool(s)
+			if err != nil {
+				return errors.New("want true or false")
+			}
+			*dst = b
+			return nil
+		}})
+}
+
+// Choice declares a knob that takes one of a few words.
+func (k *Knobs) Choice(dst *string, name, usage, def string, choices ...string) {
+	if !slices.Contains(choices, def) {
+		panic(fmt.Sprintf("demos: knob --%s: default %q is not a choice", name, def))
+	}
+	*dst = def
+	k.add(Param{Name: name, Usage: usage, Kind: ChoiceKind, Default: def, Choices: choices,
+		get: func() string { return *dst },
+		set: func(s string) error {
+			if !slices.Contains(choices, s) {
+				return fmt.Errorf("want one of %s", strings.Join(choices, ", "))
+			}
+			*dst = s
+			return nil
+		}})
+}
+
+// Int64s declares a list knob whose every element lies in [lo, hi]. A
+// list needs at least one number and takes at most MaxListLen. Commas
+// separate numbers here, so unlike an int knob no thousands separators are
+// allowed; an underscore (1_000_003) still is.
+func (k *Knobs) Int64s(dst *[]int64, name, usage string, def []int64, lo, hi int64) {
+	*dst = slices.Clone(def)
+	k.add(Param{Name: name, Usage: usage, Kind: Int64ListKind, Default: joinInts(def), Min: lo, Max: hi,
+		get: func() string { return joinInts(*dst) },
+		set: func(s string) error {
+			l, err := parseList(s, lo, hi)
+			if err != nil {
+				return err
+			}
+			*dst = l
+			return nil
+		}})
+}
+
+func joinInts(l []int64) string {
+	parts := make([]string, len(l))
+	for i, n := range l {
+		parts[i] = strconv.FormatInt(n, 10)
+	}
+	return strings.Join(parts, ",")
+}
+
+func parseList(s string, lo, hi int64) ([]int64, error) {
+	want := fmt.Sprintf("want whole numbers from %s to %s separated by commas", ev.Int(lo), ev.Int(hi))
+	if strings.TrimSpace(s) == "" {
+		return nil, fmt.Errorf("no numbers: %s", want)
+	}
+	fields := strings.Split(s, ",")
+	if len(fields) > MaxListLen {
+		return nil, fmt.Errorf("%s numbers; at most %s are allowed", ev.Int(len(fields)), ev.Int(MaxListLen))
+	}
+	out := make([]int64, 0, len(fields))
+	for i, f := range fields {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			return nil, fmt.Errorf("number %d is empty: %s", i+1, want)
+		}
+		n, err := strconv.ParseInt(strings.ReplaceAll(f, "_", ""), 10, 64)
+		if errors.Is(err, strconv.ErrRange) {
+			return nil, fmt.Errorf("%s is out of range: %s", f, want)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a whole number: %s", f, want)
+		}
+		if n < lo || n > hi {
+			return nil, fmt.Errorf("%s is out of range: %s", f, want)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// Path declares a file-path knob whose default is "" (not given). Any
+// path the system could name is accepted; whether the file can be created
+// there is for the scenario's Check or Run to find out and report.
+func (k *Knobs) Path(dst *string, name, usage string) {
+	*dst = ""
+	k.add(Param{Name: name, Usage: usage, Kind: PathKind,
+		get: func() string { return *dst },
+		set: func(s string) error {
+			if strings.ContainsRune(s, 0) {
+				return errors.New("a file path cannot contain a NUL byte")
+			}
+			if len(s) > maxPathLen {
+				return fmt.Errorf("a path of %d bytes is too long (at most %d)", len(s), maxPathLen)
+			}
+			*dst = s
+			return nil
+		}})
+}
+
+// Set parses s as the value of knob name and stores it in its field.
+func (k *Knobs) Set(name, s string) error {
+	for _, p := range k.params {
+		if p.Name == name {
+			if err := p.set(s); err != nil {
+				return err
+			}
+			k.set[name] = true
 			return nil
 		}
 	}
@@ -133,27 +279,29 @@ func (v *Values) Set(name, s string) error {
 }
 
 // Changed reports whether the user gave knob name.
-func (v *Values) Changed(name string) bool { return v.set[name] }
+func (k *Knobs) Changed(name string) bool { return k.set[name] }
 
-// Int returns an IntKind knob.
-func (v *Values) Int(name string) int { return get[int](v, name) }
-
-// Bool returns a BoolKind knob.
-func (v *Values) Bool(name string) bool { return get[bool](v, name) }
-
-// String returns a ChoiceKind knob.
-func (v *Values) String(name string) string { return get[string](v, name) }
-
-// Text returns a knob's value as text, whatever its kind.
-func (v *Values) Text(name string) string { return fmt.Sprint(v.vals[name]) }
+// Text returns a knob's current value as the user would type it.
+func (k *Knobs) Text(name string) string {
+	for _, p := range k.params {
+		if p.Name == name {
+			return p.get()
+		}
+	}
+	return ""
+}
 
 // Params lists the knobs in declaration order.
-func (v *Values) Params() []Param { return v.params }
+func (k *Knobs) Params() []Param { return slices.Clone(k.params) }
 
-func get[T any](v *Values, name string) T {
-	x, ok := v.vals[name].(T)
-	if !ok {
-		panic(fmt.Sprintf("no knob --%s of type %T", name, *new(T)))
+// Given lists the knobs the user gave, with their values, in declaration
+// order.
+func (k *Knobs) Given() []ev.Param {
+	var out []ev.Param
+	for _, p := range k.params {
+		if k.set[p.Name] {
+			out = append(out, ev.Param{Name: p.Name, Value: p.get()})
+		}
 	}
-	return x
+	return out
 }

@@ -41,6 +41,24 @@ func (e *Env) NewPool(ctx context.Context, n int, role, name string, args any) (
 	return p, nil
 }
 
+// Group starts one child process per member, playing role (or the
+// member's own Role), for work that should begin at the same moment in
+// every child: each child calls self.StartLine(ctx) first, and the
+// scenario lets them all go with Group.Start (or Ready, then Release),
+// then waits with Group.Wait — which returns Stopped(ctx) if the run was
+// stopped, else the children's errors joined. Like Spawn's children they
+// are reaped before the run ends.
+func (e *Env) Group(ctx context.Context, role string, members []proc.Member) (*proc.Group, error) {
+	g, err := proc.StartGroup(ctx, e.spec(role, "", nil), members)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range g.Children() {
+		e.children.add(c)
+	}
+	return g, nil
+}
+
 // Actor is how a child process appears in the output.
 func Actor(c *proc.Child) string { return fmt.Sprintf("%s [pid %d]", c.Name, c.Pid) }
 
@@ -54,7 +72,9 @@ func (e *Env) spec(role, name string, args any) proc.Spec {
 			ev.Attrs["pid"] = c.Pid
 			e.rec.Emit(ev)
 		},
-		OnBeat: func(*proc.Child) { e.Beat() }}
+		OnBeat: func(*proc.Child) { e.Beat() },
+		// A child asleep on the story clock is alive: it wakes by itself.
+		OnSleep: func(_ *proc.Child, d time.Duration) { e.childSleeps(d) }}
 }
 
 // children remembers every child a run started, so the runner can make

@@ -15,13 +15,64 @@ import (
 type Config struct {
 	Seed     int64
 	Speed    float64
-	Values   *Values
+	Knobs    *Bound        // the scenario's knobs for this run (nil: the defaults)
 	Watchdog time.Duration // end the run after this long without progress
 	Grace    time.Duration // how long a stopped scenario may take to return (default 1s)
 }
 
+// Stopped is the one way a scenario, or any code it runs, reports that it
+// ended because its context did: return demos.Stopped(ctx). The cause
+// says why (Ctrl-C, the watchdog), and the runner turns it into the right
+// exit code.
+func Stopped(ctx context.Context) error { return context.Cause(ctx) }
+
 // ErrInterrupted is returned when the caller's context ended (Ctrl-C).
 var ErrInterrupted = errors.New("interrupted")
+
+// Interrupt is a signal that stopped the run from outside. The caller
+// cancels the run's context with it as the cause (see
+// context.WithCancelCause); it is an ErrInterrupted for errors.Is, and it
+// carries the exit code the shell expects for its signal.
+type Interrupt struct {
+	Signal string // "SIGTERM", "SIGHUP"; "" for Ctrl-C, which says just "interrupted"
+	Code   int    // the exit code: 128 + the signal's number (130 for Ctrl-C)
+}
+
+func (i *Interrupt) Error() string {
+	if i.Signal == "" {
+		return ErrInterrupted.Error()
+	}
+	return "interrupted by " + i.Signal
+}
+
+// Is makes every Interrupt an ErrInterrupted.
+func (i *Interrupt) Is(target error) bool { return target == ErrInterrupted }
+
+// ExitCode is the exit code err calls for, usage errors aside (cmd tells
+// those): 0 for nil, the signal's code for an Interrupt, 130 for any other
+// ErrInterrupted, 1 for everything else — a failed write to the output
+// among them.
+func ExitCode(err error) int {
+	var i *Interrupt
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &i):
+		return i.Code
+	case errors.Is(err, ErrInterrupted):
+		return 130
+	}
+	return 1
+}
+
+// interrupted is the error for a run whose caller's context ended: the
+// Interrupt that ended it, if it was cancelled with one.
+func interrupted(ctx context.Context) error {
+	if cause := context.Cause(ctx); errors.Is(cause, ErrInterrupted) {
+		return cause
+	}
+	return ErrInterrupted
+}
 
 // StallError is the watchdog's finding: nothing progressed for Idle.
 type StallError struct {
@@ -50,21 +101,21 @@ func Stalled(ctx context.Context) (*StallError, bool) {
 // HeaderFor describes d run with cfg.
 func HeaderFor(d Demo, cfg Config) ev.Header {
 	h := ev.Header{Demo: d.Name, ID: d.ID, Title: d.Title, Python: d.Python, Go: d.Go, Seed: cfg.Seed, Speed: cfg.Speed}
-	for _, p := range d.Params {
-		if cfg.Values.Changed(p.Name) {
-			h.Params = append(h.Params, ev.Param{Name: p.Name, Value: cfg.Values.Text(p.Name)})
-		}
+	if cfg.Knobs != nil {
+		h.Params = cfg.Knobs.Given()
 	}
 	return h
 }
 
 // Execute runs d for real under the watchdog and renders it with out. It
 // returns the result and the wall time, or an error: ErrInterrupted when
-// ctx ended, a *StallError when the watchdog gave up, or whatever Run
+// ctx ended (the Interrupt that ended it, if any), a *StallError when the
+// watchdog gave up, a *ui.WriteError when the output could not be written
+// (a full disk, a closed pipe: the run stops at once), or whatever Run
 // returned.
 func Execute(ctx context.Context, d Demo, cfg Config, out ui.Renderer) (ev.Result, time.Duration, error) {
-	if cfg.Values == nil {
-		cfg.Values = NewValues(d.Params)
+	if cfg.Knobs == nil {
+		cfg.Knobs = d.Bind()
 	}
 	if cfg.Grace <= 0 {
 		cfg.Grace = time.Second
@@ -75,7 +126,7 @@ func Execute(ctx context.Context, d Demo, cfg Config, out ui.Renderer) (ev.Resul
 	h := HeaderFor(d, cfg)
 	out.Begin(h)
 	rec := ui.NewRecorder(out)
-	env := newEnv(cfg.Values, cfg.Seed, cfg.Speed, rec)
+	env := newEnv(cfg.Seed, cfg.Speed, rec)
 
 	runCtx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -86,11 +137,11 @@ func Execute(ctx context.Context, d Demo, cfg Config, out ui.Renderer) (ev.Resul
 				done <- outcome{err: fmt.Errorf("scenario crashed: %v", p)}
 			}
 		}()
-		res, err := d.Run(runCtx, env)
+		res, err := cfg.Knobs.run(runCtx, env)
 		done <- outcome{res, err}
 	}()
 
-	res, err := watch(ctx, env, cfg, cancel, done)
+	res, err := watch(ctx, env, cfg, out, cancel, done)
 	wall := rec.Since()
 	// No child process outlives its run, whatever the scenario did.
 	cancel(nil)
@@ -98,14 +149,15 @@ func Execute(ctx context.Context, d Demo, cfg Config, out ui.Renderer) (ev.Resul
 		err = fmt.Errorf("%d child process(es) would not die, first %s (pid %d)", len(stuck), stuck[0].Name, stuck[0].Pid)
 	}
 	if err != nil {
-		code := 1
-		if errors.Is(err, ErrInterrupted) {
-			code = 130
-		}
-		rec.Close(func() { out.Fail(h, err.Error(), code) })
+		rec.Close(func() { out.Fail(h, err.Error(), ExitCode(err)) })
 		return res, wall, err
 	}
 	rec.Close(func() { out.End(h, res, wall) })
+	// The result line is the run's point: if it, or anything before it,
+	// could not be written, the run failed.
+	if err := out.Err(); err != nil {
+		return res, wall, err
+	}
 	return res, wall, nil
 }
 
@@ -114,8 +166,9 @@ type outcome struct {
 	err error
 }
 
-// watch waits for the scenario while polling for progress.
-func watch(ctx context.Context, env *Env, cfg Config, cancel context.CancelCauseFunc, done <-chan outcome) (ev.Result, error) {
+// watch waits for the scenario while polling for progress and for a failed
+// write to the output.
+func watch(ctx context.Context, env *Env, cfg Config, out ui.Renderer, cancel context.CancelCauseFunc, done <-chan outcome) (ev.Result, error) {
 	poll := min(cfg.Watchdog/10, 100*time.Millisecond)
 	tick := time.NewTicker(poll)
 	defer tick.Stop()
@@ -128,10 +181,10 @@ func watch(ctx context.Context, env *Env, cfg Config, cancel context.CancelCause
 		defer g.Stop()
 		select {
 		case o := <-done:
-			if o.err != nil || errors.Is(cause, ErrInterrupted) {
-				return o.res, cause
+			if _, stall := cause.(*StallError); stall && o.err == nil {
+				return o.res, nil // the scenario turned the stall into its lesson
 			}
-			return o.res, nil // the scenario turned the stall into its lesson
+			return o.res, cause
 		case <-g.C:
 			if s, ok := cause.(*StallError); ok {
 				s.Stuck = true
@@ -144,12 +197,17 @@ func watch(ctx context.Context, env *Env, cfg Config, cancel context.CancelCause
 		case o := <-done:
 			if o.err != nil && ctx.Err() != nil {
 				// The scenario saw Ctrl-C before this loop did.
-				return o.res, ErrInterrupted
+				return o.res, interrupted(ctx)
 			}
 			return o.res, o.err
 		case <-ctx.Done():
-			return stop(ErrInterrupted)
+			return stop(interrupted(ctx))
 		case <-tick.C:
+			if err := out.Err(); err != nil {
+				// Nobody can see the run any more (a closed pipe, a full
+				// disk): stop it, and clean up as after Ctrl-C.
+				return stop(err)
+			}
 			n, sleeping := env.progress()
 			if n != last || sleeping {
 				last, quietSince = n, time.Now()

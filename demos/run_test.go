@@ -3,7 +3,9 @@ package demos_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
+	"syscall"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -17,8 +19,22 @@ import (
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
+// bareOpts and bareMetrics are the types of a test scenario with neither
+// knobs nor metrics.
+type (
+	bareOpts    struct{}
+	bareMetrics struct{}
+)
+
 func demo(run func(ctx context.Context, env *demos.Env) (ev.Result, error)) demos.Demo {
-	return demos.Demo{Name: "t", ID: "T0", Chapter: 1, Title: "test", Run: run}
+	return demos.Scenario[bareOpts, bareMetrics]{Name: "t", ID: "T0", Title: "test",
+		Run: func(ctx context.Context, env *demos.Env, _ *bareOpts) (ev.Result, error) {
+			res, err := run(ctx, env)
+			if res.Metrics == nil {
+				res.Metrics = bareMetrics{}
+			}
+			return res, err
+		}}.Demo()
 }
 
 func execute(t *testing.T, ctx context.Context, d demos.Demo, watchdog time.Duration) (ev.Result, *ui.Capture, error) {
@@ -173,4 +189,79 @@ func TestSeedStreamsReplay(t *testing.T) {
 	if demos.NewRand(7, 1).Int64() == demos.NewRand(7, 2).Int64() {
 		t.Error("different streams gave the same first number")
 	}
+}
+
+// failAfter is an output that takes n bytes, then fails like a full disk.
+type failAfter struct{ n int }
+
+func (w *failAfter) Write(p []byte) (int, error) {
+	if len(p) > w.n {
+		w.n = 0
+		return 0, syscall.ENOSPC
+	}
+	w.n -= len(p)
+	return len(p), nil
+}
+
+// A run whose output cannot be written (a full disk, a closed pipe) stops
+// as after Ctrl-C, with the write error, instead of going on unseen; and
+// one that finished before the loss still fails, since its result is lost.
+func TestWriteErrorStopsTheRun(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		d := demo(func(ctx context.Context, env *demos.Env) (ev.Result, error) {
+			for i := 0; ; i++ {
+				env.Log("talker", ev.Step, fmt.Sprintf("line %d", i))
+				if err := env.Sleep(ctx, 1); err != nil { // an hour of story at speed 10
+					return ev.Result{}, err
+				}
+				if i == 3600 {
+					return ev.Result{Verdict: "talked for an hour"}, nil
+				}
+			}
+		})
+		for _, mode := range []string{"text", "json"} {
+			out := ui.Renderer(ui.NewJSON(&failAfter{n: 500}))
+			if mode == "text" {
+				out = ui.NewText(&failAfter{n: 500}, ui.NewTheme(false))
+			}
+			start := time.Now()
+			_, _, err := demos.Execute(context.Background(), d, demos.Config{Seed: 1, Speed: 10, Watchdog: time.Second}, out)
+			var we *ui.WriteError
+			if !errors.As(err, &we) || !errors.Is(err, syscall.ENOSPC) {
+				t.Errorf("%s: err = %v, want a *ui.WriteError", mode, err)
+			}
+			if demos.ExitCode(err) != 1 {
+				t.Errorf("%s: ExitCode(%v) = %d, want 1", mode, err, demos.ExitCode(err))
+			}
+			if took := time.Since(start); took > 10*time.Second {
+				t.Errorf("%s: the run went on for %s after its output failed", mode, took)
+			}
+		}
+		quick := demo(func(ctx context.Context, env *demos.Env) (ev.Result, error) {
+			return ev.Result{Verdict: "done"}, nil
+		})
+		_, _, err := demos.Execute(context.Background(), quick, demos.Config{Seed: 1, Speed: 10}, ui.NewJSON(&failAfter{n: 10}))
+		if !errors.Is(err, syscall.ENOSPC) {
+			t.Errorf("a finished run whose result line was lost: err = %v, want the write error", err)
+		}
+	})
+}
+
+// An Interrupt cause names its signal and carries its exit code; a plain
+// cancel is Ctrl-C's 130.
+func TestInterruptCause(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		d := demo(func(ctx context.Context, env *demos.Env) (ev.Result, error) {
+			return ev.Result{}, env.Sleep(ctx, 1000)
+		})
+		ctx, cancel := context.WithCancelCause(context.Background())
+		time.AfterFunc(time.Second, func() { cancel(&demos.Interrupt{Signal: "SIGTERM", Code: 143}) })
+		_, _, err := execute(t, ctx, d, time.Second)
+		if !errors.Is(err, demos.ErrInterrupted) || demos.ExitCode(err) != 143 || err.Error() != "interrupted by SIGTERM" {
+			t.Fatalf("err = %v (code %d), want interrupted by SIGTERM, 143", err, demos.ExitCode(err))
+		}
+		if c := demos.ExitCode(demos.ErrInterrupted); c != 130 {
+			t.Errorf("ExitCode(ErrInterrupted) = %d, want 130", c)
+		}
+	})
 }

@@ -3,7 +3,7 @@ package barrier
 
 import (
 	"context"
-	"embed"
+	_ "embed"
 	"fmt"
 	"os"
 	"strconv"
@@ -14,9 +14,6 @@ import (
 	"github.com/pardemo/pardemo/internal/ev"
 	isync "github.com/pardemo/pardemo/internal/sync"
 )
-
-//go:embed barrier.go processes.go
-var source embed.FS
 
 //go:embed lesson.md
 var lesson string
@@ -32,22 +29,43 @@ const (
 	processSkewBound = 10 * time.Millisecond
 )
 
+// Options are the scenario's knobs.
+type Options struct {
+	NoBarrier bool // the two barrier workers skip the barrier, for contrast
+	Processes bool // the four workers are child processes, not goroutines
+}
+
+// Metrics are what the scenario measured.
+type Metrics struct {
+	BarrierSkewMs    float64 `json:"barrier_skew_ms"`    // gap between the two barrier workers' time stamps
+	BarrierAfterFree bool    `json:"barrier_after_free"` // both barrier workers stamped after both free workers
+	FirstWaitedMs    float64 `json:"first_waited_ms"`    // how long the earlier barrier worker waited for the other
+	// StampsMs is every worker's stamp on the run's clock, by worker:
+	// {"barrier-1":…, "barrier-2":…, "free-1":…, "free-2":…}.
+	StampsMs map[string]float64 `json:"stamps_ms"`
+	// Processes: the workers ran as child processes (--processes), with the
+	// parent coordinating the barrier.
+	Processes bool `json:"processes"`
+	// Pids is each worker's process id, keyed like stamps_ms; with
+	// goroutines all four are pardemo's own pid.
+	Pids map[string]int `json:"pids"`
+}
+
 // New returns the scenario.
 func New() demos.Demo {
-	return demos.Demo{
-		Name: "barrier", ID: "S9", Chapter: 2,
+	return demos.Scenario[Options, Metrics]{
+		Name: "barrier", ID: "S9",
 		Title:  "A barrier lines workers up: they leave it together",
 		Python: "threading.Barrier", Go: "isync.Barrier (sync.WaitGroup waits for the end, not a meeting point)",
-		Params: []demos.Param{
-			demos.Bool("no-barrier", "let the two barrier workers skip the barrier, for contrast"),
-			demos.Bool("processes", "run the four workers as child processes, as the cookbook's multiprocessing version does"),
+		Knobs: func(k *demos.Knobs, o *Options) {
+			k.Bool(&o.NoBarrier, "no-barrier", "let the two barrier workers skip the barrier, for contrast")
+			k.Bool(&o.Processes, "processes", "run the four workers as child processes, as the cookbook's multiprocessing version does")
 		},
-		Metrics:  []string{"barrier_skew_ms", "barrier_after_free", "first_waited_ms", "stamps_ms", "processes", "pids"},
 		Explain:  lesson,
-		Source:   source,
+		Lesson:   []string{"internal/sync/barrier.go", "demos/barrier/barrier.go", "demos/barrier/processes.go"},
 		Run:      run,
 		Children: map[string]demos.ChildRole{workerRole: processWorker},
-	}
+	}.Demo()
 }
 
 type worker struct {
@@ -59,8 +77,8 @@ type worker struct {
 	pid     int // the process it ran in
 }
 
-func run(ctx context.Context, env *demos.Env) (ev.Result, error) {
-	useBarrier := !env.Bool("no-barrier")
+func run(ctx context.Context, env *demos.Env, o *Options) (ev.Result, error) {
+	useBarrier := !o.NoBarrier
 	// Random work before the barrier, drawn up front so --seed replays it.
 	// The barrier workers' work differs by at least half a story-second, so
 	// the early one visibly waits; which one is early is random. The free
@@ -76,7 +94,7 @@ func run(ctx context.Context, env *demos.Env) (ev.Result, error) {
 		{name: "free-1", delay: 0.4 * env.Rand.Float64()},
 		{name: "free-2", delay: 0.4 * env.Rand.Float64()},
 	}
-	processes := env.Bool("processes")
+	processes := o.Processes
 	play := runGoroutines
 	if processes {
 		play = runProcesses // processes.go
@@ -124,7 +142,7 @@ func runGoroutines(ctx context.Context, env *demos.Env, ws []*worker, useBarrier
 	wg.Wait()
 	close(errs)
 	if err := <-errs; err != nil {
-		return context.Cause(ctx)
+		return demos.Stopped(ctx) // a worker fails only when the run is stopped
 	}
 	return nil
 }
@@ -147,7 +165,7 @@ func conclude(ws []*worker, useBarrier, processes bool) ev.Result {
 		bound, who = processSkewBound, "barrier processes"
 	}
 	afterFree := true
-	stamps, pids := map[string]any{}, map[string]any{}
+	stamps, pids := map[string]float64{}, map[string]int{}
 	tb := ev.Table{Title: "workers", Header: []string{"worker", "pid", "work (story s)", "done working", "stamped"}}
 	for _, w := range ws {
 		stamps[w.name] = ev.Ms(w.stamp)
@@ -158,8 +176,8 @@ func conclude(ws []*worker, useBarrier, processes bool) ev.Result {
 		tb.Rows = append(tb.Rows, []string{w.name, strconv.Itoa(w.pid), fmt.Sprintf("%.2f", w.delay), stampText(w.arrived), stampText(w.stamp)})
 	}
 	res := ev.Result{
-		Metrics: map[string]any{"barrier_skew_ms": ev.Ms(skew), "barrier_after_free": afterFree,
-			"first_waited_ms": ev.Ms(firstWaited), "stamps_ms": stamps, "processes": processes, "pids": pids},
+		Metrics: Metrics{BarrierSkewMs: ev.Ms(skew), BarrierAfterFree: afterFree,
+			FirstWaitedMs: ev.Ms(firstWaited), StampsMs: stamps, Processes: processes, Pids: pids},
 		Tables: []ev.Table{tb},
 		Timing: []ev.Timing{{Label: "skew between barrier workers", D: skew}, {Label: first.name + " waited at the barrier", D: firstWaited}},
 	}

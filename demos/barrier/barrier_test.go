@@ -1,6 +1,7 @@
 package barrier_test
 
 import (
+	"maps"
 	"os"
 	"slices"
 	"strconv"
@@ -24,13 +25,18 @@ func TestMain(m *testing.M) { demotest.Main(m, barrier.New()) }
 func TestBarrierInFakeTime(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		res, c := demotest.MustRun(t, barrier.New(), 1)
-		if res.Metrics["barrier_skew_ms"] != 0.0 || res.Metrics["barrier_after_free"] != true || !res.Observed {
-			t.Fatalf("result %+v", res)
+		m := demotest.Metrics[barrier.Metrics](t, res)
+		if m.BarrierSkewMs != 0 || !m.BarrierAfterFree || !res.Observed {
+			t.Fatalf("result %+v, metrics %+v", res, m)
 		}
 		// The early worker waited at least half a story-second (the
 		// guaranteed gap between the two workloads).
-		if w := res.Metrics["first_waited_ms"].(float64); w < 500 {
+		if w := m.FirstWaitedMs; w < 500 {
 			t.Errorf("first_waited_ms = %v, want ≥ 500", w)
+		}
+		// In fake time the two barrier workers stamp at the same instant.
+		if len(m.StampsMs) != 4 || m.StampsMs["barrier-1"] != m.StampsMs["barrier-2"] {
+			t.Errorf("stamps %v", m.StampsMs)
 		}
 		// Both barrier workers announced arriving before either stamped.
 		for _, arrive := range []string{"barrier-1", "barrier-2"} {
@@ -48,7 +54,7 @@ func TestBarrierInFakeTime(t *testing.T) {
 func TestNoBarrierInFakeTime(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		res, c := demotest.MustRun(t, barrier.New(), 1, "no-barrier")
-		if skew := res.Metrics["barrier_skew_ms"].(float64); skew < 500 || !res.Observed {
+		if skew := demotest.Metrics[barrier.Metrics](t, res).BarrierSkewMs; skew < 500 || !res.Observed {
 			t.Fatalf("skew %v ms, result %+v", skew, res)
 		}
 		if demotest.Index(c, "barrier-1", "reaches the barrier") >= 0 {
@@ -62,8 +68,9 @@ func TestSeedReplays(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		a, _ := demotest.MustRun(t, barrier.New(), 1)
 		b, _ := demotest.MustRun(t, barrier.New(), 1)
-		if a.Metrics["first_waited_ms"] != b.Metrics["first_waited_ms"] {
-			t.Errorf("same seed, different waits: %v vs %v", a.Metrics, b.Metrics)
+		ma, mb := demotest.Metrics[barrier.Metrics](t, a), demotest.Metrics[barrier.Metrics](t, b)
+		if ma.FirstWaitedMs != mb.FirstWaitedMs || !maps.Equal(ma.StampsMs, mb.StampsMs) {
+			t.Errorf("same seed, different waits: %+v vs %+v", ma, mb)
 		}
 	})
 }
@@ -71,8 +78,8 @@ func TestSeedReplays(t *testing.T) {
 // Real time, real scheduler: the skew is measured, not assumed.
 func TestBarrierRealTime(t *testing.T) {
 	res, _ := demotest.MustRun(t, barrier.New(), 100)
-	if _, ok := res.Metrics["barrier_skew_ms"].(float64); !ok {
-		t.Fatalf("no skew measured: %v", res.Metrics)
+	if m := demotest.Metrics[barrier.Metrics](t, res); m.BarrierSkewMs < 0 || m.FirstWaitedMs < 0 || len(m.StampsMs) != 4 {
+		t.Fatalf("metrics %+v", m)
 	}
 }
 
@@ -80,10 +87,14 @@ func TestBarrierRealTime(t *testing.T) {
 func TestGoroutinesShareOneProcess(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		res, _ := demotest.MustRun(t, barrier.New(), 1)
-		if res.Metrics["processes"] != false {
-			t.Errorf("processes = %v, want false", res.Metrics["processes"])
+		m := demotest.Metrics[barrier.Metrics](t, res)
+		if m.Processes {
+			t.Errorf("processes = %v, want false", m.Processes)
 		}
-		for name, pid := range res.Metrics["pids"].(map[string]any) {
+		if len(m.Pids) != 4 {
+			t.Errorf("pids %v, want four workers", m.Pids)
+		}
+		for name, pid := range m.Pids {
 			if pid != os.Getpid() {
 				t.Errorf("%s ran in pid %v, want ours (%d)", name, pid, os.Getpid())
 			}
@@ -102,13 +113,14 @@ func TestBarrierProcesses(t *testing.T) {
 		t.Skip(err)
 	}
 	res, c := demotest.MustRun(t, barrier.New(), 10, "processes")
-	if res.Metrics["processes"] != true {
-		t.Errorf("processes = %v, want true", res.Metrics["processes"])
+	m := demotest.Metrics[barrier.Metrics](t, res)
+	if !m.Processes {
+		t.Errorf("processes = %v, want true", m.Processes)
 	}
-	if _, ok := res.Metrics["barrier_skew_ms"].(float64); !ok {
-		t.Errorf("no skew measured: %v", res.Metrics)
+	if m.BarrierSkewMs < 0 || len(m.StampsMs) != 4 {
+		t.Errorf("metrics %+v", m)
 	}
-	pids := checkPids(t, c, res.Metrics["pids"].(map[string]any))
+	pids := checkPids(t, c, m.Pids)
 	barrierStamps := []int{index(c, "barrier-1", "stamp"), index(c, "barrier-2", "stamp")}
 	for _, name := range []string{"barrier-1", "barrier-2"} {
 		a := index(c, name, "reaches the barrier")
@@ -140,7 +152,7 @@ func TestProcessesNoBarrier(t *testing.T) {
 		t.Skip(err)
 	}
 	res, c := demotest.MustRun(t, barrier.New(), 10, "processes", "no-barrier")
-	checkPids(t, c, res.Metrics["pids"].(map[string]any))
+	checkPids(t, c, demotest.Metrics[barrier.Metrics](t, res).Pids)
 	for _, name := range []string{"barrier-1", "barrier-2"} {
 		if index(c, name, "reaches the barrier") >= 0 {
 			t.Errorf("%s waited at a barrier that was switched off", name)
@@ -154,12 +166,12 @@ func TestProcessesNoBarrier(t *testing.T) {
 // checkPids checks that the four workers ran in four distinct processes,
 // none of them this one, and that every event of a worker came from its
 // own pid. It returns the pids by worker.
-func checkPids(t *testing.T, c *ui.Capture, m map[string]any) map[string]int {
+func checkPids(t *testing.T, c *ui.Capture, m map[string]int) map[string]int {
 	t.Helper()
 	pids := map[string]int{}
 	seen := map[int]bool{}
 	for _, name := range []string{"barrier-1", "barrier-2", "free-1", "free-2"} {
-		pid, _ := m[name].(int)
+		pid := m[name]
 		if pid <= 0 || pid == os.Getpid() || seen[pid] {
 			t.Errorf("%s: pid %v (we are %d, others %v)", name, m[name], os.Getpid(), pids)
 		}

@@ -21,7 +21,8 @@ import (
 // pair of pipes, and the parent keeps one goroutine per process, a stand-in
 // that waits at an ordinary barrier on the process's behalf:
 //
-//	process: works, answers "arrived", then blocks reading its stdin
+//	process: waits at the start line until all four are up, then works
+//	process: answers "arrived", then blocks reading its stdin
 //	stand-in: gets "arrived", waits at the barrier, then writes "go"
 //	process: reads "go", stamps the time at once
 //
@@ -34,7 +35,7 @@ const workerRole = "barrier/worker"
 
 // order is one line the coordinator sends to a worker process.
 type order struct {
-	Op string `json:"op"` // "ready", "work" or "go"
+	Op string `json:"op"` // "arrived" or "go"
 }
 
 // report is a worker process's answer, its times on the run's clock.
@@ -49,8 +50,9 @@ type workerArgs struct {
 	Meets bool    `json:"meets"` // waits for "go" before stamping
 }
 
-// processWorker is the body of a worker process. It obeys the
-// coordinator's orders one at a time: between answering "work" and
+// processWorker is the body of a worker process. It starts working when
+// the coordinator lets all four go from the start line, then obeys the
+// coordinator's orders one at a time: between answering "arrived" and
 // reading "go" it is blocked on its standard input, which is its way of
 // waiting at the barrier.
 func processWorker(ctx context.Context, self *proc.Self) error {
@@ -63,26 +65,28 @@ func processWorker(ctx context.Context, self *proc.Self) error {
 		self.Log(ev.Done, fmt.Sprintf("stamp %s", stampText(r.Stamp)), "stamp_ms", ev.Ms(r.Stamp))
 		return r
 	}
+	if err := self.StartLine(ctx); err != nil {
+		return err
+	}
+	self.Logf(ev.Start, "works for %.2f story-seconds", a.Delay)
+	if err := self.Sleep(ctx, a.Delay); err != nil {
+		return err
+	}
+	var r report
+	if a.Meets {
+		r.Arrived = self.Now()
+		self.Log(ev.Wait, "reaches the barrier: tells the coordinator and waits for its go")
+	} else {
+		r = stamp()
+		r.Arrived = r.Stamp
+	}
 	return self.Work(ctx, func(ctx context.Context, raw json.RawMessage) (any, error) {
 		var o order
 		if err := json.Unmarshal(raw, &o); err != nil {
 			return nil, err
 		}
 		switch o.Op {
-		case "ready":
-			return nil, nil
-		case "work":
-			self.Logf(ev.Start, "works for %.2f story-seconds", a.Delay)
-			if err := self.Sleep(ctx, a.Delay); err != nil {
-				return nil, err
-			}
-			if !a.Meets {
-				r := stamp()
-				r.Arrived = r.Stamp
-				return r, nil
-			}
-			r := report{Arrived: self.Now()}
-			self.Log(ev.Wait, "reaches the barrier: tells the coordinator and waits for its go")
+		case "arrived":
 			return r, nil // the answer is the arrival; the release is the next order
 		case "go":
 			return stamp(), nil
@@ -94,46 +98,34 @@ func processWorker(ctx context.Context, self *proc.Self) error {
 // runProcesses plays the scenario with each worker in its own child
 // process and the parent as the barrier's coordinator.
 func runProcesses(ctx context.Context, env *demos.Env, ws []*worker, useBarrier bool) error {
-	var kids []*proc.Child
-	// On every path: close each child's input (its Work loop ends) and
-	// reap it; a child that does not stop is killed when ctx ends.
-	defer func() {
-		for _, c := range kids {
-			c.CloseInput()
-			c.WaitCtx(ctx)
-		}
-	}()
-	for _, w := range ws {
-		c, err := env.Spawn(ctx, workerRole, w.name, workerArgs{Delay: w.delay, Meets: w.meets && useBarrier})
-		if err != nil {
-			return err
-		}
-		kids = append(kids, c)
-		w.pid = c.Pid
-		env.Log("main", ev.Start, fmt.Sprintf("started %s as process %d", w.name, c.Pid), "pid", c.Pid)
+	members := make([]proc.Member, len(ws))
+	for i, w := range ws {
+		members[i] = proc.Member{Name: w.name, Args: workerArgs{Delay: w.delay, Meets: w.meets && useBarrier}}
+	}
+	g, err := env.Group(ctx, workerRole, members)
+	if err != nil {
+		return err
+	}
+	defer g.Kill() // on every path, no worker outlives this function
+	kids := g.Children()
+	for i, c := range kids {
+		ws[i].pid = c.Pid
+		env.Log("main", ev.Start, fmt.Sprintf("started %s as process %d", ws[i].name, c.Pid), "pid", c.Pid)
 	}
 	// A process takes milliseconds to start, and not the same for each.
-	// Wait until all four answer before any starts its work, so that
-	// start-up times do not blur the comparison.
-	for _, c := range kids {
-		if err := c.Call(ctx, 1, order{Op: "ready"}, nil); err != nil {
-			return err
-		}
+	// All four wait at the start line until all are up, so that start-up
+	// times do not blur the comparison.
+	if err := g.Ready(ctx); err != nil {
+		return err
 	}
 	if useBarrier {
 		env.Log("main", ev.Note, "all four processes are up. barrier-1 and barrier-2 report to main when their work is done and wait for main's go; main lets them go when both have arrived. free-1 and free-2 stamp as soon as their work is done")
 	} else {
 		env.Log("main", ev.Note, "all four processes are up. --no-barrier: every process stamps the time as soon as its work is done")
 	}
-
-	// The children sleep on their own clocks, which the watchdog cannot
-	// see: count as asleep for as long as the slowest should take.
-	longest := 0.0
-	for _, w := range ws {
-		longest = max(longest, w.delay)
+	if err := g.Release(); err != nil {
+		return err
 	}
-	stop := asleep(ctx, env, longest+1)
-	defer stop()
 
 	b := isync.NewBarrier(2)
 	errs := make(chan error, len(ws))
@@ -142,7 +134,7 @@ func runProcesses(ctx context.Context, env *demos.Env, ws []*worker, useBarrier 
 		c := kids[i]
 		wg.Go(func() {
 			var r report
-			if err := c.Call(ctx, 2, order{Op: "work"}, &r); err != nil {
+			if err := c.Call(ctx, 1, order{Op: "arrived"}, &r); err != nil {
 				b.Abort() // the other stand-in must not wait for this one forever
 				errs <- err
 				return
@@ -156,7 +148,7 @@ func runProcesses(ctx context.Context, env *demos.Env, ws []*worker, useBarrier 
 				errs <- err
 				return
 			}
-			if err := c.Call(ctx, 3, order{Op: "go"}, &r); err != nil {
+			if err := c.Call(ctx, 2, order{Op: "go"}, &r); err != nil {
 				errs <- err
 				return
 			}
@@ -171,21 +163,10 @@ func runProcesses(ctx context.Context, env *demos.Env, ws []*worker, useBarrier 
 	}
 	if err := errors.Join(all...); err != nil {
 		if ctx.Err() != nil {
-			return context.Cause(ctx)
+			return demos.Stopped(ctx)
 		}
 		return err
 	}
-	return nil
-}
-
-// asleep makes the run count as sleeping (alive, waking by itself) for at
-// most story seconds, or until the returned stop is called.
-func asleep(ctx context.Context, env *demos.Env, story float64) (stop func()) {
-	wctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		env.Sleep(wctx, story)
-	}()
-	return func() { cancel(); <-done }
+	g.CloseInput() // every worker's Work loop ends, and it exits
+	return g.Wait(ctx)
 }

@@ -4,7 +4,7 @@ package condition
 
 import (
 	"context"
-	"embed"
+	_ "embed"
 	"fmt"
 	"sync"
 	"time"
@@ -12,9 +12,6 @@ import (
 	"github.com/pardemo/pardemo/demos"
 	"github.com/pardemo/pardemo/internal/ev"
 )
-
-//go:embed condition.go
-var source embed.FS
 
 //go:embed lesson.md
 var lesson string
@@ -28,23 +25,42 @@ const (
 	consumerStart = 0.5
 )
 
+// Options are the scenario's knobs.
+type Options struct {
+	Items     int // items the producer adds, one per story-second
+	Capacity  int // how many items the list may hold
+	Consumers int // consumers, each taking one item per 2 story-seconds
+}
+
+// Metrics are what the scenario measured.
+type Metrics struct {
+	Items            int     `json:"items"`              // items the producer adds (--items), one per story-second
+	Produced         int     `json:"produced"`           // items added to the list (equals items when all is well)
+	Consumed         int     `json:"consumed"`           // items taken off the list (equals items when all is well)
+	Capacity         int     `json:"capacity"`           // the most items the list may hold (--capacity)
+	Consumers        int     `json:"consumers"`          // consumer goroutines (--consumers), each taking one item per 2 story-seconds
+	MaxLen           int     `json:"max_len"`            // the longest the list ever was (never above capacity)
+	ProducerWaits    int     `json:"producer_waits"`     // times the producer found the list full, said it stops, and waited in Cond.Wait
+	ConsumerWaits    int     `json:"consumer_waits"`     // times a consumer found the list empty and waited
+	Rewaits          int     `json:"rewaits"`            // wake-ups after which the re-checked condition was still false, so the goroutine waited again: why a wait sits in a for loop
+	ProducerWaitedMs float64 `json:"producer_waited_ms"` // total time the producer spent waiting for room
+}
+
 // New returns the scenario.
 func New() demos.Demo {
-	return demos.Demo{
-		Name: "condition", ID: "S5", Chapter: 2,
+	return demos.Scenario[Options, Metrics]{
+		Name: "condition", ID: "S5",
 		Title:  "A condition variable: wait until the list has room, or has an item",
 		Python: "threading.Condition (wait, notify_all)", Go: "sync.Cond (Wait, Broadcast) with its mutex; usually a buffered channel",
-		Params: []demos.Param{
-			demos.Int("items", "items the producer adds, one per story-second", 20, 1, 50),
-			demos.Int("capacity", "how many items the list may hold", 10, 1, 50),
-			demos.Int("consumers", "consumers, each taking one item per 2 story-seconds", 1, 1, 8),
+		Knobs: func(k *demos.Knobs, o *Options) {
+			k.Int(&o.Items, "items", "items the producer adds, one per story-second", 20, 1, 50)
+			k.Int(&o.Capacity, "capacity", "how many items the list may hold", 10, 1, 50)
+			k.Int(&o.Consumers, "consumers", "consumers, each taking one item per 2 story-seconds", 1, 1, 8)
 		},
-		Metrics: []string{"items", "produced", "consumed", "capacity", "consumers", "max_len",
-			"producer_waits", "consumer_waits", "rewaits", "producer_waited_ms"},
 		Explain: lesson,
-		Source:  source,
+		Lesson:  []string{"demos/condition/condition.go"},
 		Run:     run,
-	}
+	}.Demo()
 }
 
 // shelf is the shared list and everything the verdict needs about it.
@@ -67,10 +83,10 @@ type shelf struct {
 	producerWaited     time.Duration
 }
 
-func run(ctx context.Context, env *demos.Env) (ev.Result, error) {
-	s := &shelf{capacity: env.Int("capacity"), items: env.Int("items")}
+func run(ctx context.Context, env *demos.Env, o *Options) (ev.Result, error) {
+	s := &shelf{capacity: o.Capacity, items: o.Items}
 	s.cond = sync.NewCond(&s.mu)
-	nCons := env.Int("consumers")
+	nCons := o.Consumers
 	env.Logf("main", ev.Note, "the producer adds an item every %g story-second to a list of at most %d; %d consumer(s) each take one every %g story-seconds",
 		produceEvery, s.capacity, nCons, consumeEvery)
 
@@ -113,7 +129,7 @@ func run(ctx context.Context, env *demos.Env) (ev.Result, error) {
 func (s *shelf) waitUntil(ctx context.Context, env *demos.Env, actor string, ready func() bool, why string) (waited bool, err error) {
 	for !ready() {
 		if ctx.Err() != nil {
-			return waited, context.Cause(ctx)
+			return waited, demos.Stopped(ctx)
 		}
 		if waited {
 			s.rewaits++
@@ -210,9 +226,9 @@ func consume(ctx context.Context, env *demos.Env, s *shelf, name string) error {
 
 func conclude(s *shelf, nCons int) ev.Result {
 	res := ev.Result{
-		Metrics: map[string]any{"items": s.items, "produced": s.produced, "consumed": s.consumed, "capacity": s.capacity,
-			"consumers": nCons, "max_len": s.maxLen, "producer_waits": s.producerWaits, "consumer_waits": s.consumerWaits,
-			"rewaits": s.rewaits, "producer_waited_ms": ev.Ms(s.producerWaited)},
+		Metrics: Metrics{Items: s.items, Produced: s.produced, Consumed: s.consumed, Capacity: s.capacity,
+			Consumers: nCons, MaxLen: s.maxLen, ProducerWaits: s.producerWaits, ConsumerWaits: s.consumerWaits,
+			Rewaits: s.rewaits, ProducerWaitedMs: ev.Ms(s.producerWaited)},
 		Timing: []ev.Timing{{Label: "producer waited for room", D: s.producerWaited}},
 	}
 	res.Verdict = fmt.Sprintf("%d produced, %d consumed; the list peaked at %d of %d", s.produced, s.consumed, s.maxLen, s.capacity)

@@ -72,9 +72,10 @@ func TestExactSequenceInFakeTime(t *testing.T) {
 		if end := c.Events[len(c.Events)-1].T; end != 40500*time.Millisecond {
 			t.Errorf("run ended at %v, want 40.5s", end)
 		}
-		m := res.Metrics
-		if m["produced"] != 20 || m["consumed"] != 20 || m["max_len"] != 10 || m["producer_waits"] != 1 ||
-			m["rewaits"] != 0 || m["producer_waited_ms"] != 500.0 || !res.Observed {
+		m := demotest.Metrics[condition.Metrics](t, res)
+		want := condition.Metrics{Items: 20, Produced: 20, Consumed: 20, Capacity: 10, Consumers: 1, MaxLen: 10,
+			ProducerWaits: 1, ConsumerWaits: 0, Rewaits: 0, ProducerWaitedMs: 500}
+		if m != want || !res.Observed {
 			t.Errorf("result %+v", res)
 		}
 	})
@@ -117,16 +118,16 @@ func TestInvariantsInRealTime(t *testing.T) {
 	}
 	for _, knobs := range cases {
 		res, c := demotest.MustRun(t, condition.New(), 200, knobs...)
-		m := res.Metrics
-		if m["produced"] != m["items"] || m["consumed"] != m["items"] || m["max_len"].(int) > m["capacity"].(int) {
-			t.Errorf("%v: metrics %v", knobs, m)
+		m := demotest.Metrics[condition.Metrics](t, res)
+		if m.Produced != m.Items || m.Consumed != m.Items || m.MaxLen > m.Capacity {
+			t.Errorf("%v: metrics %+v", knobs, m)
 		}
-		if got := replay(t, c, m["capacity"].(int)); got != m["max_len"] {
-			t.Errorf("%v: replayed max length %d, metric %v", knobs, got, m["max_len"])
+		if got := replay(t, c, m.Capacity); got != m.MaxLen {
+			t.Errorf("%v: replayed max length %d, metric %v", knobs, got, m.MaxLen)
 		}
 		// One consumer at half the producer's rate: the list must fill
 		// (its capacity is below the items) and the producer must wait.
-		if m["consumers"] == 1 && m["capacity"].(int) < 10 && (m["producer_waits"].(int) == 0 || !res.Observed) {
+		if m.Consumers == 1 && m.Capacity < 10 && (m.ProducerWaits == 0 || !res.Observed) {
 			t.Errorf("%v: slow consumer but the producer never waited: %+v", knobs, res)
 		}
 		// Each consumer ends, and their takes add up to the items.
@@ -136,8 +137,8 @@ func TestInvariantsInRealTime(t *testing.T) {
 				taken++
 			}
 		}
-		if taken != m["items"] {
-			t.Errorf("%v: %d takes, want %v", knobs, taken, m["items"])
+		if taken != m.Items {
+			t.Errorf("%v: %d takes, want %v", knobs, taken, m.Items)
 		}
 	}
 }
@@ -159,7 +160,8 @@ func TestRewaitsWithManyConsumers(t *testing.T) {
 				rewaits++
 			}
 		}
-		if rewaits == 0 || res.Metrics["rewaits"] != rewaits || res.Metrics["consumer_waits"].(int) == 0 || !res.Observed {
+		m := demotest.Metrics[condition.Metrics](t, res)
+		if rewaits == 0 || m.Rewaits != rewaits || m.ConsumerWaits == 0 || !res.Observed {
 			t.Fatalf("%d rewait events; result %+v", rewaits, res)
 		}
 		if !strings.Contains(res.Verdict, "for loop") {
@@ -172,7 +174,7 @@ func TestRewaitsWithManyConsumers(t *testing.T) {
 func TestHonestWhenListNeverFills(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		res, _ := demotest.MustRun(t, condition.New(), 1, "items=10")
-		if res.Observed || res.Hint == "" || res.Metrics["producer_waits"] != 0 {
+		if res.Observed || res.Hint == "" || demotest.Metrics[condition.Metrics](t, res).ProducerWaits != 0 {
 			t.Fatalf("want an honest 'not observed' with a hint, got %+v", res)
 		}
 	})

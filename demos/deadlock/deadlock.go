@@ -4,7 +4,7 @@ package deadlock
 
 import (
 	"context"
-	"embed"
+	_ "embed"
 	"errors"
 	"fmt"
 	"strings"
@@ -15,9 +15,6 @@ import (
 	"github.com/pardemo/pardemo/demos"
 	"github.com/pardemo/pardemo/internal/ev"
 )
-
-//go:embed deadlock.go locks.go
-var source embed.FS
 
 //go:embed lesson.md
 var lesson string
@@ -42,22 +39,44 @@ const (
 // errBroken is how the detector ends the workers' waits.
 var errBroken = errors.New("the deadlock detector ended the run")
 
+// Options are the scenario's knobs.
+type Options struct {
+	Ordered  bool   // every worker takes its locks in one global order
+	Workers  int    // workers in the ring, each needing two locks
+	Detector string // who notices the deadlock: graph or watchdog
+}
+
+// Metrics are what the scenario measured.
+type Metrics struct {
+	DeadlockDetected bool `json:"deadlock_detected"` // a cycle of waits was seen and confirmed (nobody moved afterwards)
+	// The cycle as names alternating worker, lock:
+	// ["worker-1","lock-B","worker-2","lock-A"] means worker-1 waits for
+	// lock-B, held by worker-2, which waits for lock-A, held by worker-1.
+	// It starts at the lowest-named worker; [] without a deadlock.
+	Cycle      []string `json:"cycle"`
+	DetectedBy string   `json:"detected_by"` // graph (the wait-for graph, checked whenever a worker starts to wait), watchdog (the run's --watchdog, with --detector watchdog) or none
+	Ordered    bool     `json:"ordered"`     // --ordered: every worker took its locks in one global order
+	Completed  bool     `json:"completed"`   // every worker got both its locks and finished its work
+	Workers    int      `json:"workers"`     // workers in the ring (--workers), each needing two locks
+}
+
 // New returns the scenario.
 func New() demos.Demo {
-	return demos.Demo{
-		Name: "deadlock", ID: "S4", Chapter: 2,
+	return demos.Scenario[Options, Metrics]{
+		Name: "deadlock", ID: "S4",
 		Title:  "Deadlock: two workers take two locks in opposite order and wait forever",
 		Python: "threading.Lock (or Semaphore), acquired in opposite order", Go: "sync.Mutex has the same trap: lock ordering, or one owner goroutine",
-		Params: []demos.Param{
-			demos.Bool("ordered", "every worker takes the locks in one global order (lock-A first): no deadlock"),
-			demos.Int("workers", "workers in a ring, each needing its own lock and its neighbour's", 2, 2, 8),
-			demos.Choice("detector", "who notices the deadlock: a wait-for graph at once, or the run's --watchdog after its timeout", byGraph, byGraph, byWatchdog),
-		},
-		Metrics: []string{"deadlock_detected", "cycle", "detected_by", "ordered", "completed", "workers"},
 		Explain: lesson,
-		Source:  source,
-		Run:     run,
-	}
+		// The workers and their lock order first, then the locks that keep
+		// the wait-for graph and find the cycle.
+		Lesson: []string{"demos/deadlock/deadlock.go", "demos/deadlock/locks.go"},
+		Knobs: func(k *demos.Knobs, o *Options) {
+			k.Bool(&o.Ordered, "ordered", "every worker takes the locks in one global order (lock-A first): no deadlock")
+			k.Int(&o.Workers, "workers", "workers in a ring, each needing its own lock and its neighbour's", 2, 2, 8)
+			k.Choice(&o.Detector, "detector", "who notices the deadlock: a wait-for graph at once, or the run's --watchdog after its timeout", byGraph, byGraph, byWatchdog)
+		},
+		Run: run,
+	}.Demo()
 }
 
 // worker is one worker's plan and what became of it.
@@ -94,9 +113,9 @@ type outcome struct {
 	moved      bool          // somebody moved while the detector watched: no deadlock after all
 }
 
-func run(ctx context.Context, env *demos.Env) (ev.Result, error) {
-	ordered, detector := env.Bool("ordered"), env.String("detector")
-	ws := plan(env.Int("workers"), ordered)
+func run(ctx context.Context, env *demos.Env, o *Options) (ev.Result, error) {
+	ordered, detector := o.Ordered, o.Detector
+	ws := plan(o.Workers, ordered)
 	t := newTable(env, detector == byGraph)
 	introduce(env, ws, ordered, detector)
 
@@ -131,10 +150,10 @@ func run(ctx context.Context, env *demos.Env) (ev.Result, error) {
 		// A cycle of waits on locks nobody can take away means nobody on it
 		// can ever move. Watch for a story-second to show it.
 		env.Logf("detector", ev.Note, "a cycle in the wait-for graph: every worker on it waits for the next, so none can ever move. Watching %g story-second to be sure", confirm)
-		if err := env.Sleep(ctx, confirm); err != nil {
-			stop(err)
+		if env.Sleep(ctx, confirm) != nil {
+			stop(demos.Stopped(ctx))
 			<-done
-			return ev.Result{}, err
+			return ev.Result{}, demos.Stopped(ctx)
 		}
 		out.moved = t.snapshot().moves != out.graph.moves
 		if out.moved {
@@ -147,16 +166,16 @@ func run(ctx context.Context, env *demos.Env) (ev.Result, error) {
 	case <-ctx.Done():
 		s, ok := demos.Stalled(ctx)
 		if !ok { // Ctrl-C
-			stop(context.Cause(ctx))
+			stop(demos.Stopped(ctx))
 			<-done
-			return ev.Result{}, context.Cause(ctx)
+			return ev.Result{}, demos.Stopped(ctx)
 		}
 		out.detectedBy, out.found, out.idle = byWatchdog, env.Now(), s.Idle
 		if g := atStall.Load(); g != nil {
 			out.graph = *g
 		}
 		env.Log("watchdog", ev.Warn, fmt.Sprintf("no progress for %s: %s", ev.Dur(s.Idle), s.Explain), "cycle", out.graph.cycle)
-		stop(context.Cause(ctx)) // the workers give up their waits
+		stop(demos.Stopped(ctx)) // the workers give up their waits
 		<-done
 	}
 	out.ended = env.Now()
@@ -222,8 +241,8 @@ func conclude(ws []*worker, ordered bool, out outcome) ev.Result {
 		cycle = []string{}
 	}
 	res := ev.Result{
-		Metrics: map[string]any{"deadlock_detected": detected, "cycle": cycle, "detected_by": out.detectedBy,
-			"ordered": ordered, "completed": completed == len(ws), "workers": len(ws)},
+		Metrics: Metrics{DeadlockDetected: detected, Cycle: cycle, DetectedBy: out.detectedBy,
+			Ordered: ordered, Completed: completed == len(ws), Workers: len(ws)},
 	}
 	if out.detectedBy != byNone {
 		tb := ev.Table{Title: "wait-for graph when the deadlock was noticed", Header: []string{"worker", "holds", "waits for", "held by"}}

@@ -2,6 +2,7 @@ package deadlock_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"slices"
 	"strconv"
@@ -21,11 +22,13 @@ import (
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
+// cycle is the run's cycle; it is a list even without a deadlock, so
+// that its JSON is [] and never null.
 func cycle(t *testing.T, res ev.Result) []string {
 	t.Helper()
-	c, ok := res.Metrics["cycle"].([]string)
-	if !ok {
-		t.Fatalf("cycle = %#v, want a list of names", res.Metrics["cycle"])
+	c := demotest.Metrics[deadlock.Metrics](t, res).Cycle
+	if c == nil {
+		t.Fatal("cycle is nil, want a list of names ([] in JSON)")
 	}
 	return c
 }
@@ -47,8 +50,8 @@ func lastAt(c *ui.Capture, part string) time.Duration {
 func TestDeadlockFoundByGraph(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		res, c := demotest.MustRun(t, deadlock.New(), 1)
-		m := res.Metrics
-		if m["deadlock_detected"] != true || m["detected_by"] != "graph" || m["completed"] != false || m["ordered"] != false || !res.Observed {
+		m := demotest.Metrics[deadlock.Metrics](t, res)
+		if !m.DeadlockDetected || m.DetectedBy != "graph" || m.Completed || m.Ordered || m.Workers != 2 || !res.Observed {
 			t.Fatalf("result %+v", res)
 		}
 		if got, want := cycle(t, res), []string{"worker-1", "lock-B", "worker-2", "lock-A"}; !slices.Equal(got, want) {
@@ -86,7 +89,7 @@ func TestDeadlockFoundByGraph(t *testing.T) {
 // Real time: the deadlock is found and ended, whatever the machine's speed.
 func TestDeadlockEndsInRealTime(t *testing.T) {
 	res, _ := demotest.MustRun(t, deadlock.New(), 10)
-	if res.Metrics["deadlock_detected"] != true {
+	if !demotest.Metrics[deadlock.Metrics](t, res).DeadlockDetected {
 		t.Fatalf("no deadlock at speed 10 (a 100ms pause): %+v", res)
 	}
 	got := cycle(t, res)
@@ -102,8 +105,8 @@ func TestDeadlockEndsInRealTime(t *testing.T) {
 func TestDeadlockFoundByWatchdog(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		res, c := demotest.MustRun(t, deadlock.New(), 1, "detector=watchdog")
-		m := res.Metrics
-		if m["deadlock_detected"] != true || m["detected_by"] != "watchdog" || !res.Observed {
+		m := demotest.Metrics[deadlock.Metrics](t, res)
+		if !m.DeadlockDetected || m.DetectedBy != "watchdog" || !res.Observed {
 			t.Fatalf("result %+v", res)
 		}
 		if got, want := cycle(t, res), []string{"worker-1", "lock-B", "worker-2", "lock-A"}; !slices.Equal(got, want) {
@@ -130,7 +133,7 @@ func TestRing(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			res, _ := demotest.MustRun(t, deadlock.New(), 1, "workers="+strconv.Itoa(n))
 			c := cycle(t, res)
-			if res.Metrics["deadlock_detected"] != true || len(c) != 2*n {
+			if m := demotest.Metrics[deadlock.Metrics](t, res); !m.DeadlockDetected || m.Workers != n || len(c) != 2*n {
 				t.Fatalf("n=%d: result %+v", n, res)
 			}
 			for i := range n {
@@ -139,7 +142,7 @@ func TestRing(t *testing.T) {
 				}
 			}
 			res, _ = demotest.MustRun(t, deadlock.New(), 1, "workers="+strconv.Itoa(n), "ordered")
-			if res.Metrics["deadlock_detected"] != false || res.Metrics["completed"] != true || !res.Observed {
+			if m := demotest.Metrics[deadlock.Metrics](t, res); m.DeadlockDetected || !m.Completed || !res.Observed {
 				t.Errorf("n=%d ordered: result %+v", n, res)
 			}
 		})
@@ -151,12 +154,15 @@ func TestRing(t *testing.T) {
 func TestOrderedCompletes(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		res, c := demotest.MustRun(t, deadlock.New(), 1, "ordered")
-		m := res.Metrics
-		if m["deadlock_detected"] != false || m["completed"] != true || m["ordered"] != true || m["detected_by"] != "none" || !res.Observed {
+		m := demotest.Metrics[deadlock.Metrics](t, res)
+		if m.DeadlockDetected || !m.Completed || !m.Ordered || m.DetectedBy != "none" || !res.Observed {
 			t.Fatalf("result %+v", res)
 		}
 		if len(cycle(t, res)) != 0 {
-			t.Errorf("cycle %v without a deadlock", res.Metrics["cycle"])
+			t.Errorf("cycle %v without a deadlock", m.Cycle)
+		}
+		if b, err := json.Marshal(m); err != nil || !strings.Contains(string(b), `"cycle":[]`) {
+			t.Errorf("JSON %s (%v), want \"cycle\":[]", b, err)
 		}
 		for _, w := range []string{"worker-1", "worker-2"} {
 			if demotest.Index(c, w, "needs lock-A and lock-B; takes lock-A first") < 0 || demotest.Index(c, w, "done") < 0 {

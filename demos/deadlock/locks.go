@@ -76,7 +76,7 @@ func (t *table) acquire(ctx context.Context, worker, lock string) error {
 			t.mu.Lock()
 			delete(t.waiting, worker)
 			t.mu.Unlock()
-			return context.Cause(ctx)
+			return demos.Stopped(ctx)
 		}
 	}
 }

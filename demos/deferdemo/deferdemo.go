@@ -5,7 +5,7 @@ package deferdemo
 
 import (
 	"context"
-	"embed"
+	_ "embed"
 	"fmt"
 	"sync"
 	"time"
@@ -15,29 +15,39 @@ import (
 	isync "github.com/pardemo/pardemo/internal/sync"
 )
 
-//go:embed deferdemo.go
-var source embed.FS
-
 //go:embed lesson.md
 var lesson string
 
 // workTime is how long a critical section works, in story seconds.
 const workTime = 0.5
 
+// Options are the scenario's knobs.
+type Options struct {
+	NoDefer bool // release by hand on each block's last line instead of with defer
+}
+
+// Metrics are what the scenario measured.
+type Metrics struct {
+	UseDefer        bool            `json:"use_defer"`        // false with --no-defer (blocks release by hand on their last line)
+	Primitives      int             `json:"primitives"`       // primitives exercised: 4
+	PanicsRecovered int             `json:"panics_recovered"` // faulty blocks that panicked in their critical section and were recovered: 4
+	Released        map[string]bool `json:"released"`         // for each primitive ("mutex", "re-entrant lock", "condition", "semaphore"), whether it was free after the panic
+	LeftHeld        int             `json:"left_held"`        // primitives still held after the panic (0 with defer, 4 with --no-defer)
+}
+
 // New returns the scenario.
 func New() demos.Demo {
-	return demos.Demo{
-		Name: "defer", ID: "S8", Chapter: 2,
+	return demos.Scenario[Options, Metrics]{
+		Name: "defer", ID: "S8",
 		Title:  "defer releases what you acquired, even when the critical section panics",
 		Python: "with lock: (a context manager)", Go: "Lock(); defer Unlock()",
-		Params: []demos.Param{
-			demos.Bool("no-defer", "release by hand at the end of each block instead of with defer, to see what a panic leaks"),
+		Knobs: func(k *demos.Knobs, o *Options) {
+			k.Bool(&o.NoDefer, "no-defer", "release by hand at the end of each block instead of with defer, to see what a panic leaks")
 		},
-		Metrics: []string{"use_defer", "primitives", "panics_recovered", "released", "left_held"},
 		Explain: lesson,
-		Source:  source,
+		Lesson:  []string{"demos/deferdemo/deferdemo.go", "internal/sync/rlock.go", "internal/sync/semaphore.go"},
 		Run:     run,
-	}
+	}.Demo()
 }
 
 // primitive is one thing to acquire and release, and how to check
@@ -53,14 +63,14 @@ type primitive struct {
 	cleanUp        func()      // releases by hand what a leaking block kept
 }
 
-func run(ctx context.Context, env *demos.Env) (ev.Result, error) {
-	useDefer := !env.Bool("no-defer")
+func run(ctx context.Context, env *demos.Env, o *Options) (ev.Result, error) {
+	useDefer := !o.NoDefer
 	if useDefer {
 		env.Log("main", ev.Note, "each block acquires, then defers the release: it runs when the block returns, however it returns")
 	} else {
 		env.Log("main", ev.Note, "--no-defer: each block releases by hand on its last line, which a panic never reaches")
 	}
-	released := map[string]any{}
+	released := map[string]bool{}
 	var names []string
 	panics, leftHeld := 0, 0
 	for _, p := range primitives() {
@@ -107,7 +117,7 @@ func run(ctx context.Context, env *demos.Env) (ev.Result, error) {
 		}
 		// Checked only now: whatever happened, nothing is left held.
 		if ctx.Err() != nil {
-			return ev.Result{}, context.Cause(ctx)
+			return ev.Result{}, demos.Stopped(ctx)
 		}
 		names = append(names, p.name)
 	}
@@ -329,16 +339,16 @@ func semaphore() primitive {
 	}
 }
 
-func conclude(useDefer bool, names []string, released map[string]any, panics, leftHeld int) ev.Result {
+func conclude(useDefer bool, names []string, released map[string]bool, panics, leftHeld int) ev.Result {
 	n := len(names)
 	res := ev.Result{
-		Metrics: map[string]any{"use_defer": useDefer, "primitives": n, "panics_recovered": panics,
-			"released": released, "left_held": leftHeld},
+		Metrics: Metrics{UseDefer: useDefer, Primitives: n, PanicsRecovered: panics,
+			Released: released, LeftHeld: leftHeld},
 	}
 	tb := ev.Table{Title: "after the panic", Header: []string{"primitive", "state"}}
 	for _, name := range names {
 		state := "free"
-		if released[name] != true {
+		if !released[name] {
 			state = "still held (released by hand afterwards)"
 		}
 		tb.Rows = append(tb.Rows, []string{name, state})

@@ -48,13 +48,13 @@ func check(t *testing.T, c *ui.Capture, actor string, want []string) {
 func TestDeferInFakeTime(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		res, c := demotest.MustRun(t, deferdemo.New(), 1)
-		m := res.Metrics
-		if !res.Observed || m["use_defer"] != true || m["left_held"] != 0 || m["panics_recovered"] != 4 || m["primitives"] != 4 {
+		m := demotest.Metrics[deferdemo.Metrics](t, res)
+		if !res.Observed || !m.UseDefer || m.LeftHeld != 0 || m.PanicsRecovered != 4 || m.Primitives != 4 || len(m.Released) != 4 {
 			t.Fatalf("result %+v", res)
 		}
 		for _, p := range primitives {
-			if m["released"].(map[string]any)[p] != true {
-				t.Errorf("%s not released: %v", p, m["released"])
+			if released, ok := m.Released[p]; !ok || !released {
+				t.Errorf("%s not released: %v", p, m.Released)
 			}
 		}
 		check(t, c, "steady", []string{
@@ -111,13 +111,13 @@ func TestDeferInFakeTime(t *testing.T) {
 // (goleak checks the condition's waiter got out).
 func TestNoDeferLeaks(t *testing.T) {
 	res, c := demotest.MustRun(t, deferdemo.New(), 100, "no-defer")
-	m := res.Metrics
-	if !res.Observed || m["use_defer"] != false || m["left_held"] != 4 || m["panics_recovered"] != 4 {
+	m := demotest.Metrics[deferdemo.Metrics](t, res)
+	if !res.Observed || m.UseDefer || m.LeftHeld != 4 || m.PanicsRecovered != 4 || len(m.Released) != 4 {
 		t.Fatalf("result %+v", res)
 	}
 	for _, p := range primitives {
-		if m["released"].(map[string]any)[p] != false {
-			t.Errorf("%s released without defer: %v", p, m["released"])
+		if released, ok := m.Released[p]; !ok || released {
+			t.Errorf("%s released without defer: %v", p, m.Released)
 		}
 		if demotest.Index(c, "main", "the "+what[p]+" is still held") < 0 {
 			t.Errorf("no warning that the %s is still held", p)
@@ -134,7 +134,7 @@ func TestNoDeferLeaks(t *testing.T) {
 func TestDeferRealTime(t *testing.T) {
 	for range 3 {
 		res, _ := demotest.MustRun(t, deferdemo.New(), 100)
-		if !res.Observed || res.Metrics["left_held"] != 0 {
+		if !res.Observed || demotest.Metrics[deferdemo.Metrics](t, res).LeftHeld != 0 {
 			t.Fatalf("result %+v", res)
 		}
 	}

@@ -5,7 +5,7 @@ package download
 
 import (
 	"context"
-	"embed"
+	_ "embed"
 	"errors"
 	"fmt"
 	"math"
@@ -19,9 +19,6 @@ import (
 	"github.com/pardemo/pardemo/internal/proc"
 )
 
-//go:embed download.go
-var source embed.FS
-
 //go:embed lesson.md
 var lesson string
 
@@ -31,22 +28,53 @@ const fetchRole = "download/fetch"
 // steps is how many progress reports a download makes (every 20%).
 const steps = 5
 
+// Options are the scenario's knobs.
+type Options struct {
+	Form string // "goroutines", "processes" or "both" in turn
+}
+
+// Metrics are what the scenario measured.
+type Metrics struct {
+	// DurationsS are the two downloads' planned lengths in story seconds,
+	// [file-1, file-2] (5–10 each, from --seed; the same two in both forms).
+	DurationsS []float64 `json:"durations_s"`
+	// Goroutines is the goroutine form, or null with --form processes.
+	Goroutines *FormMetrics `json:"goroutines"`
+	// Processes is the child-process form, or null with --form goroutines
+	// (or where processes are not supported).
+	Processes *FormMetrics `json:"processes"`
+	// Overlapped: every form that ran took less than the longer download
+	// plus half the shorter, i.e. nearer the longer one than the sum.
+	Overlapped bool `json:"overlapped"`
+}
+
+// FormMetrics is one form's measurements.
+type FormMetrics struct {
+	// WallMs runs from starting both downloads to joining both; in the
+	// process form from starting the first process to reaping the last,
+	// so it includes process start-up.
+	WallMs     float64 `json:"wall_ms"`
+	LongestMs  float64 `json:"longest_ms"`     // the longer download, as it measured itself
+	SumMs      float64 `json:"sum_ms"`         // both downloads added up, each as it measured itself
+	OverheadMs float64 `json:"overhead_ms"`    // wall_ms - longest_ms
+	Pids       []int   `json:"pids,omitempty"` // the process form only: the two children's process ids
+}
+
 // New returns the scenario.
 func New() demos.Demo {
-	return demos.Demo{
-		Name: "download", ID: "T6", Chapter: 1,
+	return demos.Scenario[Options, Metrics]{
+		Name: "download", ID: "T6",
 		Title:  "Two downloads side by side take as long as the longer one, not the sum",
 		Python: "threading.Thread and multiprocessing.Process",
 		Go:     "goroutines (go + sync.WaitGroup); child processes (os/exec, here through internal/proc)",
-		Params: []demos.Param{
-			demos.Choice("form", "run the downloads as goroutines, as child processes, or both in turn", "both", "both", "goroutines", "processes"),
+		Knobs: func(k *demos.Knobs, o *Options) {
+			k.Choice(&o.Form, "form", "run the downloads as goroutines, as child processes, or both in turn", "both", "both", "goroutines", "processes")
 		},
-		Metrics:  []string{"durations_s", "goroutines", "processes", "overlapped"},
 		Explain:  lesson,
-		Source:   source,
+		Lesson:   []string{"demos/download/download.go"},
 		Run:      run,
 		Children: map[string]demos.ChildRole{fetchRole: fetch},
-	}
+	}.Demo()
 }
 
 // span is one download as it happened, on the run's clock.
@@ -91,11 +119,14 @@ type fetchArgs struct {
 	Secs float64 `json:"secs"`
 }
 
-// fetch is the body of a child process: one download, then its span as
-// the child's result.
+// fetch is the body of a child process: it waits until both children are
+// up, makes one download, then sends its span as the child's result.
 func fetch(ctx context.Context, self *proc.Self) error {
 	var a fetchArgs
 	if err := self.Args(&a); err != nil {
+		return err
+	}
+	if err := self.StartLine(ctx); err != nil {
 		return err
 	}
 	s, err := download(ctx, self, self.Log, a.File, a.Secs)
@@ -132,7 +163,7 @@ func (f *form) sum() (d time.Duration) {
 // half of the shorter).
 func (f *form) overlapped() bool { return f.wall < f.longest()+(f.sum()-f.longest())/2 }
 
-func run(ctx context.Context, env *demos.Env) (ev.Result, error) {
+func run(ctx context.Context, env *demos.Env, o *Options) (ev.Result, error) {
 	// Two files of 5–10 story-seconds each (to a tenth), drawn up front so
 	// --seed replays them; the same two files are fetched in both forms.
 	files := []string{"file-1", "file-2"}
@@ -140,7 +171,7 @@ func run(ctx context.Context, env *demos.Env) (ev.Result, error) {
 	for i := range secs {
 		secs[i] = 5 + math.Round(env.Rand.Float64()*50)/10
 	}
-	which := env.String("form")
+	which := o.Form
 	var forms []*form
 
 	if which != "processes" {
@@ -186,89 +217,72 @@ func withGoroutines(ctx context.Context, env *demos.Env, files []string, secs []
 	wg.Wait()
 	f.wall = env.Now() - start
 	if err := errors.Join(errs...); err != nil {
-		return nil, context.Cause(ctx)
+		return nil, demos.Stopped(ctx) // a download fails only when the run is stopped
 	}
 	env.Log("main", ev.Done, fmt.Sprintf("both downloads done after %s", ev.Dur(f.wall)), "wall_ms", ev.Ms(f.wall))
 	return f, nil
 }
 
 // withProcesses starts one child process per download — a copy of this
-// program — and waits for both. Starting a process costs milliseconds, and
-// that cost is inside the measured wall time.
+// program — lets both go together once both are up, and waits for both.
+// Starting a process costs milliseconds, and that cost is inside the
+// measured wall time.
 func withProcesses(ctx context.Context, env *demos.Env, files []string, secs []float64) (*form, error) {
 	f := &form{name: "processes", spans: make([]span, len(files))}
-	start := env.Now()
-	var kids []*proc.Child
-	// On every path, no child outlives this function.
-	defer func() {
-		for _, c := range kids {
-			c.WaitCtx(ctx)
-		}
-	}()
+	members := make([]proc.Member, len(files))
 	for i, file := range files {
-		c, err := env.Spawn(ctx, fetchRole, fmt.Sprintf("download-%d", i+1), fetchArgs{File: file, Secs: secs[i]})
-		if err != nil {
-			for _, k := range kids {
-				k.Kill()
-			}
-			return nil, err
-		}
-		kids = append(kids, c)
-		f.pids = append(f.pids, c.Pid)
-		env.Log("main", ev.Start, fmt.Sprintf("started process %d for %s", c.Pid, file), "pid", c.Pid)
+		members[i] = proc.Member{Name: fmt.Sprintf("download-%d", i+1), Args: fetchArgs{File: file, Secs: secs[i]}}
 	}
-	env.Log("main", ev.Wait, "started both processes; waits for them")
-	// The children sleep on their own clocks, which the watchdog cannot
-	// see: count as asleep for as long as the longer download should take.
-	stop := asleep(ctx, env, max(secs[0], secs[1])+1)
-	var errs []error
-	for i, c := range kids {
-		errs = append(errs, c.Result(&f.spans[i]))
-	}
-	stop()
-	f.wall = env.Now() - start
-	if err := errors.Join(errs...); err != nil {
-		if ctx.Err() != nil {
-			return nil, context.Cause(ctx)
-		}
+	start := env.Now()
+	g, err := env.Group(ctx, fetchRole, members)
+	if err != nil {
 		return nil, err
 	}
+	defer g.Kill() // on every path, no child outlives this function
+	for i, c := range g.Children() {
+		f.pids = append(f.pids, c.Pid)
+		env.Log("main", ev.Start, fmt.Sprintf("started process %d for %s", c.Pid, files[i]), "pid", c.Pid)
+	}
+	env.Log("main", ev.Wait, "started both processes; lets them go together once both are up, and waits for them")
+	if err := g.Start(ctx); err != nil {
+		return nil, err
+	}
+	if err := g.Wait(ctx); err != nil {
+		return nil, err // demos.Stopped(ctx) if the run was stopped
+	}
+	for i, c := range g.Children() {
+		if err := c.Result(&f.spans[i]); err != nil {
+			return nil, err
+		}
+	}
+	f.wall = env.Now() - start
 	env.Log("main", ev.Done, fmt.Sprintf("both processes done and reaped after %s", ev.Dur(f.wall)), "wall_ms", ev.Ms(f.wall))
 	return f, nil
 }
 
-// asleep makes the run count as sleeping (alive, waking by itself) for at
-// most story seconds, or until the returned stop is called.
-func asleep(ctx context.Context, env *demos.Env, story float64) (stop func()) {
-	wctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		env.Sleep(wctx, story)
-	}()
-	return func() { cancel(); <-done }
-}
-
 func conclude(secs []float64, forms []*form) ev.Result {
-	m := map[string]any{"durations_s": secs, "goroutines": nil, "processes": nil}
+	m := Metrics{DurationsS: secs}
 	tb := ev.Table{Title: "downloads", Header: []string{"form", "file", "story s", "started", "finished", "took"}}
 	overlapped := len(forms) > 0
 	var parts []string
 	var longest, sum time.Duration
 	for _, f := range forms {
 		longest, sum = f.longest(), f.sum()
-		fm := map[string]any{"wall_ms": ev.Ms(f.wall), "longest_ms": ev.Ms(longest), "sum_ms": ev.Ms(sum),
-			"overhead_ms": ev.Ms(f.wall - longest)}
+		fm := &FormMetrics{WallMs: ev.Ms(f.wall), LongestMs: ev.Ms(longest), SumMs: ev.Ms(sum),
+			OverheadMs: ev.Ms(f.wall - longest), Pids: f.pids}
 		part := fmt.Sprintf("%s with %s", ev.Dur(f.wall), f.name)
 		if f.pids != nil {
-			fm["pids"] = f.pids
 			pids := make([]string, len(f.pids))
 			for i, p := range f.pids {
 				pids[i] = strconv.Itoa(p)
 			}
 			part += " (pids " + strings.Join(pids, ", ") + ")"
 		}
-		m[f.name] = fm
+		if f.name == "processes" {
+			m.Processes = fm
+		} else {
+			m.Goroutines = fm
+		}
 		parts = append(parts, part)
 		overlapped = overlapped && f.overlapped()
 		for i, s := range f.spans {
@@ -276,7 +290,7 @@ func conclude(secs []float64, forms []*form) ev.Result {
 				"+" + ev.Dur(s.Start), "+" + ev.Dur(s.End), ev.Dur(s.End - s.Start)})
 		}
 	}
-	m["overlapped"] = overlapped
+	m.Overlapped = overlapped
 	res := ev.Result{Metrics: m, Tables: []ev.Table{tb}}
 	for _, f := range forms {
 		res.Timing = append(res.Timing, ev.Timing{Label: f.name + ": both downloads", D: f.wall})

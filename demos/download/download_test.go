@@ -2,6 +2,7 @@ package download_test
 
 import (
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -21,23 +22,30 @@ func TestMain(m *testing.M) { demotest.Main(m, download.New()) }
 func TestGoroutinesOverlapInFakeTime(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		res, c := demotest.MustRun(t, download.New(), 10, "form=goroutines")
-		secs := res.Metrics["durations_s"].([]float64)
+		m := demotest.Metrics[download.Metrics](t, res)
+		secs := m.DurationsS
+		if len(secs) != 2 {
+			t.Fatalf("durations %v, want two", secs)
+		}
 		for _, s := range secs {
 			if s < 5 || s > 10 {
 				t.Errorf("download of %v story-seconds, want 5–10", s)
 			}
 		}
-		g := res.Metrics["goroutines"].(map[string]any)
+		g := m.Goroutines
+		if g == nil {
+			t.Fatalf("no goroutine form: %+v", m)
+		}
 		// At speed 10 a story-second is 100 ms.
 		longest, sum := 100*max(secs[0], secs[1]), 100*(secs[0]+secs[1])
-		if !near(g["wall_ms"].(float64), longest) || !near(g["longest_ms"].(float64), longest) || !near(g["sum_ms"].(float64), sum) {
-			t.Errorf("goroutines %v, want wall = longest = %v ms, sum = %v ms", g, longest, sum)
+		if !near(g.WallMs, longest) || !near(g.LongestMs, longest) || !near(g.SumMs, sum) {
+			t.Errorf("goroutines %+v, want wall = longest = %v ms, sum = %v ms", *g, longest, sum)
 		}
-		if g["wall_ms"] != g["longest_ms"] {
-			t.Errorf("wall %v ≠ longest %v in fake time", g["wall_ms"], g["longest_ms"])
+		if g.WallMs != g.LongestMs || g.OverheadMs != 0 || g.Pids != nil {
+			t.Errorf("wall %v ≠ longest %v in fake time (overhead %v), or pids %v", g.WallMs, g.LongestMs, g.OverheadMs, g.Pids)
 		}
-		if res.Metrics["processes"] != nil || res.Metrics["overlapped"] != true || !res.Observed {
-			t.Errorf("result %+v", res)
+		if m.Processes != nil || !m.Overlapped || !res.Observed {
+			t.Errorf("result %+v, metrics %+v", res, m)
 		}
 		// Both downloads started before either reported any progress.
 		first := -1
@@ -60,8 +68,9 @@ func TestSeedReplays(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		a, _ := demotest.MustRun(t, download.New(), 10, "form=goroutines")
 		b, _ := demotest.MustRun(t, download.New(), 10, "form=goroutines")
-		if a.Metrics["goroutines"].(map[string]any)["wall_ms"] != b.Metrics["goroutines"].(map[string]any)["wall_ms"] {
-			t.Errorf("same seed, different runs: %v vs %v", a.Metrics, b.Metrics)
+		ma, mb := demotest.Metrics[download.Metrics](t, a), demotest.Metrics[download.Metrics](t, b)
+		if ma.Goroutines == nil || mb.Goroutines == nil || ma.Goroutines.WallMs != mb.Goroutines.WallMs || !slices.Equal(ma.DurationsS, mb.DurationsS) {
+			t.Errorf("same seed, different runs: %+v vs %+v", ma, mb)
 		}
 	})
 }
@@ -74,18 +83,22 @@ func TestProcesses(t *testing.T) {
 		t.Skip(err)
 	}
 	res, c := demotest.MustRun(t, download.New(), 20, "form=processes")
-	p := res.Metrics["processes"].(map[string]any)
-	pids := p["pids"].([]int)
+	m := demotest.Metrics[download.Metrics](t, res)
+	p := m.Processes
+	if p == nil {
+		t.Fatalf("no process form: %+v", m)
+	}
+	pids := p.Pids
 	if len(pids) != 2 || pids[0] == pids[1] || pids[0] == os.Getpid() || pids[1] == os.Getpid() {
 		t.Fatalf("pids %v (we are %d)", pids, os.Getpid())
 	}
-	if res.Metrics["goroutines"] != nil {
-		t.Errorf("goroutine form ran: %v", res.Metrics)
+	if m.Goroutines != nil {
+		t.Errorf("goroutine form ran: %+v", m)
 	}
 	// Wall time covers both children from start to reaping, so it can never
 	// be shorter than the longer download they measured themselves.
-	if p["wall_ms"].(float64) < p["longest_ms"].(float64) {
-		t.Errorf("wall %v < longest %v", p["wall_ms"], p["longest_ms"])
+	if p.WallMs < p.LongestMs {
+		t.Errorf("wall %v < longest %v", p.WallMs, p.LongestMs)
 	}
 	var starts, dones []int
 	for i, e := range c.Events {
@@ -119,8 +132,8 @@ func TestBothForms(t *testing.T) {
 		t.Skip(err)
 	}
 	res, c := demotest.MustRun(t, download.New(), 50)
-	if res.Metrics["goroutines"] == nil || res.Metrics["processes"] == nil {
-		t.Fatalf("metrics %v", res.Metrics)
+	if m := demotest.Metrics[download.Metrics](t, res); m.Goroutines == nil || m.Processes == nil {
+		t.Fatalf("metrics %+v", m)
 	}
 	if g, p := demotest.Index(c, "main", "started both goroutines"), demotest.Index(c, "main", "started both processes"); g < 0 || p < g {
 		t.Errorf("goroutine form at event %d, process form at %d", g, p)

@@ -4,7 +4,7 @@ package event
 
 import (
 	"context"
-	"embed"
+	_ "embed"
 	"fmt"
 	"slices"
 	"sync"
@@ -15,30 +15,43 @@ import (
 	isync "github.com/pardemo/pardemo/internal/sync"
 )
 
-//go:embed event.go
-var source embed.FS
-
 //go:embed lesson.md
 var lesson string
 
 // produceEvery is the producer's pace in story seconds, as in the cookbook.
 const produceEvery = 2.0
 
+// Options are the scenario's knobs.
+type Options struct {
+	Items int // items the producer appends, one per 2 story-seconds
+	Work  int // story-seconds the consumer spends on each item it pops
+}
+
+// Metrics are what the scenario measured.
+type Metrics struct {
+	Items        int `json:"items"`         // items the producer appends (--items), one per 2 story-seconds, each followed by a pulse (set, then clear)
+	Produced     int `json:"produced"`      // items actually appended (equals items when the run ends normally)
+	Consumed     int `json:"consumed"`      // items the consumer popped: one per caught pulse
+	Pulses       int `json:"pulses"`        // set-then-clear pulses fired: one per item
+	CaughtPulses int `json:"caught_pulses"` // pulses that woke the consumer because it was already inside Wait
+	MissedPulses int `json:"missed_pulses"` // pulses that woke nobody because the consumer was busy: pulses − caught_pulses
+	LeftOver     int `json:"left_over"`     // items still in the list at the end: produced − consumed
+}
+
 // New returns the scenario.
 func New() demos.Demo {
-	return demos.Demo{
-		Name: "event", ID: "S6", Chapter: 2,
+	return demos.Scenario[Options, Metrics]{
+		Name: "event", ID: "S6",
 		Title:  "An event pulsed with set-then-clear reaches only those already waiting",
 		Python: "threading.Event (set, clear, wait)", Go: "isync.Event; a channel of items, or a closed channel for a one-shot signal",
-		Params: []demos.Param{
-			demos.Int("items", "items the producer appends, one per 2 story-seconds", 10, 1, 30),
-			demos.Int("work", "story-seconds the consumer spends on each item it pops", 3, 1, 10),
+		Knobs: func(k *demos.Knobs, o *Options) {
+			k.Int(&o.Items, "items", "items the producer appends, one per 2 story-seconds", 10, 1, 30)
+			k.Int(&o.Work, "work", "story-seconds the consumer spends on each item it pops", 3, 1, 10)
 		},
-		Metrics: []string{"items", "produced", "consumed", "pulses", "caught_pulses", "missed_pulses", "left_over"},
 		Explain: lesson,
-		Source:  source,
+		Lesson:  []string{"internal/sync/event.go", "demos/event/event.go"},
 		Run:     run,
-	}
+	}.Demo()
 }
 
 // board is the shared list plus the pulse counter, both guarded by mu.
@@ -55,8 +68,8 @@ type pulse struct {
 	caught bool // the consumer's Wait returned because of it
 }
 
-func run(ctx context.Context, env *demos.Env) (ev.Result, error) {
-	n, work := env.Int("items"), env.Int("work")
+func run(ctx context.Context, env *demos.Env, o *Options) (ev.Result, error) {
+	n, work := o.Items, o.Work
 	b := &board{}
 	evt := isync.NewEvent()
 	env.Logf("main", ev.Note, "the producer appends an item every %g story-seconds and pulses the event: set, then clear at once; the consumer waits on the event, pops an item and works on it for %d story-seconds",
@@ -97,12 +110,12 @@ func run(ctx context.Context, env *demos.Env) (ev.Result, error) {
 	stopWaiting()
 	wg.Wait()
 	if ctx.Err() != nil {
-		return ev.Result{}, context.Cause(ctx)
+		return ev.Result{}, demos.Stopped(ctx)
 	}
 	for _, k := range c.caught {
 		pulses[k-1].caught = true
 	}
-	return conclude(env, b, c, pulses), nil
+	return conclude(o, b, c, pulses), nil
 }
 
 // consumer is the waiting side; its fields are read after it has ended.
@@ -152,7 +165,7 @@ func (c *consumer) run(ctx, waitCtx context.Context, env *demos.Env, b *board, e
 	env.Log("consumer", ev.Done, fmt.Sprintf("stops: the producer is finished, %d item(s) were never popped", left))
 }
 
-func conclude(env *demos.Env, b *board, c *consumer, pulses []pulse) ev.Result {
+func conclude(o *Options, b *board, c *consumer, pulses []pulse) ev.Result {
 	missed := 0
 	tb := ev.Table{Title: "pulses", Header: []string{"pulse", "at", "item", "consumer"}}
 	for i, p := range pulses {
@@ -165,8 +178,8 @@ func conclude(env *demos.Env, b *board, c *consumer, pulses []pulse) ev.Result {
 	}
 	left := len(b.list) // the consumer has ended: nobody else touches the list
 	res := ev.Result{
-		Metrics: map[string]any{"items": env.Int("items"), "produced": len(pulses), "consumed": c.consumed, "pulses": len(pulses),
-			"caught_pulses": len(c.caught), "missed_pulses": missed, "left_over": left},
+		Metrics: Metrics{Items: o.Items, Produced: len(pulses), Consumed: c.consumed, Pulses: len(pulses),
+			CaughtPulses: len(c.caught), MissedPulses: missed, LeftOver: left},
 		Tables: []ev.Table{tb},
 	}
 	res.Verdict = fmt.Sprintf("%d pulses: the consumer was woken by %d and missed %d; %d items consumed, %d left in the list",
@@ -177,7 +190,7 @@ func conclude(env *demos.Env, b *board, c *consumer, pulses []pulse) ev.Result {
 	case missed == 0:
 		res.Verdict += ": the consumer was back in Wait before every pulse this run, so none was lost"
 		res.Hint = "--work 3: a consumer busy for longer than the 2 story-seconds between pulses misses some"
-		if env.Int("work") > 2 {
+		if o.Work > 2 {
 			res.Hint = "a lower --speed: at this speed the machine could not keep the pulses on schedule"
 		}
 	default:

@@ -66,8 +66,9 @@ func TestExactRunInFakeTime(t *testing.T) {
 		if end := c.Events[len(c.Events)-1]; end.Actor != "consumer" || end.T != 21*time.Second || !strings.Contains(end.Msg, "5 item(s) were never popped") {
 			t.Errorf("last event %+v", end)
 		}
-		m := res.Metrics
-		if m["pulses"] != 10 || m["caught_pulses"] != 5 || m["missed_pulses"] != 5 || m["consumed"] != 5 || m["left_over"] != 5 || !res.Observed {
+		m := demotest.Metrics[event.Metrics](t, res)
+		want := event.Metrics{Items: 10, Produced: 10, Consumed: 5, Pulses: 10, CaughtPulses: 5, MissedPulses: 5, LeftOver: 5}
+		if m != want || !res.Observed {
 			t.Errorf("result %+v", res)
 		}
 	})
@@ -78,8 +79,8 @@ func TestExactRunInFakeTime(t *testing.T) {
 func TestHonestWhenNothingMissed(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		res, _ := demotest.MustRun(t, event.New(), 1, "work=1")
-		m := res.Metrics
-		if m["missed_pulses"] != 0 || m["left_over"] != 0 || m["consumed"] != 10 || res.Observed || res.Hint == "" {
+		m := demotest.Metrics[event.Metrics](t, res)
+		if m.MissedPulses != 0 || m.LeftOver != 0 || m.Consumed != 10 || res.Observed || res.Hint == "" {
 			t.Fatalf("want nothing missed and an honest verdict, got %+v", res)
 		}
 	})
@@ -91,8 +92,8 @@ func TestOneInThreeWithLongWork(t *testing.T) {
 		if _, woke := pulseTimes(c); !slices.Equal(woke, []int{1, 4, 7, 10}) {
 			t.Errorf("woken by pulses %v, want 1, 4, 7, 10", woke)
 		}
-		if res.Metrics["missed_pulses"] != 8 || res.Metrics["left_over"] != 8 {
-			t.Errorf("metrics %v", res.Metrics)
+		if m := demotest.Metrics[event.Metrics](t, res); m.MissedPulses != 8 || m.LeftOver != 8 {
+			t.Errorf("metrics %+v", m)
 		}
 	})
 }
@@ -102,19 +103,19 @@ func TestOneInThreeWithLongWork(t *testing.T) {
 func TestCountsAddUpInRealTime(t *testing.T) {
 	for _, knobs := range [][]string{nil, {"work=1"}, {"work=2", "items=30"}, {"items=1"}} {
 		res, c := demotest.MustRun(t, event.New(), 200, knobs...)
-		m := res.Metrics
-		if m["produced"] != m["items"] || m["pulses"] != m["items"] ||
-			m["consumed"].(int)+m["left_over"].(int) != m["produced"] ||
-			m["caught_pulses"].(int)+m["missed_pulses"].(int) != m["pulses"] ||
-			m["caught_pulses"] != m["consumed"] {
-			t.Errorf("%v: metrics %v", knobs, m)
+		m := demotest.Metrics[event.Metrics](t, res)
+		if m.Produced != m.Items || m.Pulses != m.Items ||
+			m.Consumed+m.LeftOver != m.Produced ||
+			m.CaughtPulses+m.MissedPulses != m.Pulses ||
+			m.CaughtPulses != m.Consumed {
+			t.Errorf("%v: metrics %+v", knobs, m)
 		}
 		_, woke := pulseTimes(c)
-		if len(woke) != m["caught_pulses"] || !slices.IsSorted(woke) || len(slices.Compact(slices.Clone(woke))) != len(woke) {
+		if len(woke) != m.CaughtPulses || !slices.IsSorted(woke) || len(slices.Compact(slices.Clone(woke))) != len(woke) {
 			t.Errorf("%v: woken by %v", knobs, woke)
 		}
-		if res.Observed != (m["missed_pulses"].(int) > 0) {
-			t.Errorf("%v: observed %v with %v missed", knobs, res.Observed, m["missed_pulses"])
+		if res.Observed != (m.MissedPulses > 0) {
+			t.Errorf("%v: observed %v with %v missed", knobs, res.Observed, m.MissedPulses)
 		}
 	}
 }

@@ -5,7 +5,7 @@ package gil
 
 import (
 	"context"
-	"embed"
+	_ "embed"
 	"errors"
 	"fmt"
 	"runtime"
@@ -17,9 +17,6 @@ import (
 	"github.com/pardemo/pardemo/demos"
 	"github.com/pardemo/pardemo/internal/ev"
 )
-
-//go:embed gil.go model.go
-var source embed.FS
 
 //go:embed lesson.md
 var lesson string
@@ -38,28 +35,52 @@ const (
 	modelGOMAXPROCS = "gomaxprocs"
 )
 
-// New returns the scenario.
-func New() demos.Demo {
-	return demos.Demo{
-		Name: "gil", ID: "T5", Chapter: 1,
-		Title:  "The GIL: threads speed up waiting, not computing — Go has no GIL",
-		Python: "threading.Thread under the GIL", Go: "goroutines on every core (GOMAXPROCS)",
-		Params: []demos.Param{
-			demos.Int("count", "each CPU-bound job counts to this", 10_000_000, 1_000, 100_000_000),
-			demos.Int("jobs", "jobs of each kind, and workers in the concurrent ways", 4, 1, 16),
-			demos.Int("trials", "time the CPU-bound ways this many times and keep the best", 5, 1, 10),
-			demos.Choice("gil", "how the GIL is modelled: one global lock, or runtime.GOMAXPROCS(1)", modelLock, modelLock, modelGOMAXPROCS),
-		},
-		Metrics: []string{"cpu", "io", "cores"},
-		Check:   check,
-		Explain: lesson,
-		Source:  source,
-		Run:     run,
-	}
+// Options are the scenario's knobs.
+type Options struct {
+	Count  int    // each CPU-bound job counts to this
+	Jobs   int    // jobs of each kind, and workers in the concurrent ways
+	Trials int    // CPU-bound timings to take, keeping the best
+	GIL    string // how the GIL is modelled: "lock" (one global lock) or "gomaxprocs" (runtime.GOMAXPROCS(1))
 }
 
-func check(v *demos.Values) error {
-	if steps := v.Int("count") * v.Int("jobs") * v.Int("trials"); steps > maxSteps {
+// Metrics are what the scenario measured.
+type Metrics struct {
+	// the CPU-bound jobs (--jobs counts to --count), each way, best of --trials
+	CPU Ways `json:"cpu"`
+	// the IO-bound jobs (--jobs waits of 1 story-second), each way, timed once
+	IO Ways `json:"io"`
+	// runtime.GOMAXPROCS(0) at the start: how many goroutines could compute at once, the most a CPU-bound speed-up can be
+	Cores int `json:"cores"`
+}
+
+// Ways is one kind of job's wall time, each of the three ways.
+type Ways struct {
+	SequentialMs float64 `json:"sequential_ms"` // one job after another, in one goroutine
+	GILMs        float64 `json:"gil_ms"`        // one goroutine per job under the modelled GIL (--gil lock or gomaxprocs)
+	ParallelMs   float64 `json:"parallel_ms"`   // one goroutine per job on all cores, no GIL: Go as it is
+}
+
+// New returns the scenario.
+func New() demos.Demo {
+	return demos.Scenario[Options, Metrics]{
+		Name: "gil", ID: "T5",
+		Title:  "The GIL: threads speed up waiting, not computing — Go has no GIL",
+		Python: "threading.Thread under the GIL", Go: "goroutines on every core (GOMAXPROCS)",
+		Knobs: func(k *demos.Knobs, o *Options) {
+			k.Int(&o.Count, "count", "each CPU-bound job counts to this", 10_000_000, 1_000, 100_000_000)
+			k.Int(&o.Jobs, "jobs", "jobs of each kind, and workers in the concurrent ways", 4, 1, 16)
+			k.Int(&o.Trials, "trials", "time the CPU-bound ways this many times and keep the best", 5, 1, 10)
+			k.Choice(&o.GIL, "gil", "how the GIL is modelled: one global lock, or runtime.GOMAXPROCS(1)", modelLock, modelLock, modelGOMAXPROCS)
+		},
+		Check:   check,
+		Explain: lesson,
+		Lesson:  []string{"demos/gil/model.go", "demos/gil/gil.go"},
+		Run:     run,
+	}.Demo()
+}
+
+func check(o *Options, _ *demos.Knobs) error {
+	if steps := o.Count * o.Jobs * o.Trials; steps > maxSteps {
 		return fmt.Errorf("--count × --jobs × --trials asks for %s counting steps; the limit is %s", ev.Int(steps), ev.Int(maxSteps))
 	}
 	return nil
@@ -89,9 +110,9 @@ type setup struct {
 // times is one kind of job's wall time, each way.
 type times [3]time.Duration
 
-func run(ctx context.Context, env *demos.Env) (ev.Result, error) {
-	s := setup{count: env.Int("count"), jobs: env.Int("jobs"), trials: env.Int("trials"),
-		model: env.String("gil"), cores: runtime.GOMAXPROCS(0)}
+func run(ctx context.Context, env *demos.Env, o *Options) (ev.Result, error) {
+	s := setup{count: o.Count, jobs: o.Jobs, trials: o.Trials,
+		model: o.GIL, cores: runtime.GOMAXPROCS(0)}
 	introduce(env, s)
 
 	env.Phase(fmt.Sprintf("CPU-bound: %d job(s), each counts to %s", s.jobs, ev.Int(s.count)))
@@ -193,7 +214,7 @@ func runCPU(ctx context.Context, env *demos.Env, s setup, w way) (uint64, int64,
 	alive := func() error {
 		env.Beat()
 		if ctx.Err() != nil {
-			return context.Cause(ctx)
+			return demos.Stopped(ctx)
 		}
 		return nil
 	}
@@ -322,8 +343,8 @@ func speedup(base, d time.Duration) float64 {
 	return float64(base) / float64(d)
 }
 
-func ms(t times) map[string]any {
-	return map[string]any{"sequential_ms": ev.Ms(t[sequential]), "gil_ms": ev.Ms(t[underGIL]), "parallel_ms": ev.Ms(t[allCores])}
+func ms(t times) Ways {
+	return Ways{SequentialMs: ev.Ms(t[sequential]), GILMs: ev.Ms(t[underGIL]), ParallelMs: ev.Ms(t[allCores])}
 }
 
 func factor(f float64) string {
@@ -351,7 +372,7 @@ func conclude(s setup, cpu, io times) ev.Result {
 		tb.Rows = append(tb.Rows, r)
 	}
 	res := ev.Result{
-		Metrics: map[string]any{"cpu": ms(cpu), "io": ms(io), "cores": s.cores},
+		Metrics: Metrics{CPU: ms(cpu), IO: ms(io), Cores: s.cores},
 		Tables:  []ev.Table{tb},
 		Timing:  []ev.Timing{{Label: "one count to " + ev.Int(s.count), D: cpu[sequential] / time.Duration(s.jobs)}},
 	}

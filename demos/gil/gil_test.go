@@ -2,8 +2,11 @@ package gil_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"maps"
 	"runtime"
+	"slices"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -18,22 +21,18 @@ import (
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-// ways returns a metric's three timings, failing unless it has exactly the
-// declared shape.
-func ways(t *testing.T, res ev.Result, kind string) (seq, gil, par float64) {
+// ways returns a kind of job's three timings ("cpu" or "io"), failing
+// unless each is a duration in ms.
+func ways(t *testing.T, res ev.Result, kind string) (seq, g, par float64) {
 	t.Helper()
-	m, ok := res.Metrics[kind].(map[string]any)
-	if !ok || len(m) != 3 {
-		t.Fatalf("metric %q = %#v, want a map of three timings", kind, res.Metrics[kind])
-	}
-	get := func(k string) float64 {
-		v, ok := m[k].(float64)
-		if !ok || v < 0 {
-			t.Fatalf("metric %s.%s = %#v, want a duration in ms", kind, k, m[k])
+	m := demotest.Metrics[gil.Metrics](t, res)
+	w := map[string]gil.Ways{"cpu": m.CPU, "io": m.IO}[kind]
+	for name, v := range map[string]float64{"sequential_ms": w.SequentialMs, "gil_ms": w.GILMs, "parallel_ms": w.ParallelMs} {
+		if v < 0 {
+			t.Fatalf("metric %s.%s = %v, want a duration in ms", kind, name, v)
 		}
-		return v
 	}
-	return get("sequential_ms"), get("gil_ms"), get("parallel_ms")
+	return w.SequentialMs, w.GILMs, w.ParallelMs
 }
 
 // In fake time a sleep takes exactly its story time: four waits one after
@@ -52,8 +51,8 @@ func TestIOInFakeTime(t *testing.T) {
 				if seq, g, par := ways(t, res, "cpu"); seq != 0 || g != 0 || par != 0 {
 					t.Errorf("cpu = %v %v %v ms: computing should take no fake time", seq, g, par)
 				}
-				if res.Metrics["cores"] != runtime.GOMAXPROCS(0) {
-					t.Errorf("cores = %v, want %d", res.Metrics["cores"], runtime.GOMAXPROCS(0))
+				if n := demotest.Metrics[gil.Metrics](t, res).Cores; n != runtime.GOMAXPROCS(0) {
+					t.Errorf("cores = %v, want %d", n, runtime.GOMAXPROCS(0))
 				}
 				if res.Observed || res.Hint == "" {
 					t.Errorf("verdict claims a lesson it could not time: %+v", res)
@@ -89,8 +88,23 @@ func TestRealTimeShape(t *testing.T) {
 			t.Errorf("%s: io timings %v %v %v: a real wait takes time", model, seq, g, par)
 		}
 		ways(t, res, "cpu")
-		if n, ok := res.Metrics["cores"].(int); !ok || n < 1 {
-			t.Errorf("%s: cores = %#v", model, res.Metrics["cores"])
+		// The JSON keeps its documented shape: cpu and io each an object
+		// of three timings, cores a number.
+		var shape map[string]any
+		if b, err := json.Marshal(res.Metrics); err != nil || json.Unmarshal(b, &shape) != nil {
+			t.Fatalf("%s: metrics do not round-trip through JSON: %v", model, err)
+		}
+		for _, kind := range []string{"cpu", "io"} {
+			sub, _ := shape[kind].(map[string]any)
+			if keys := slices.Sorted(maps.Keys(sub)); !slices.Equal(keys, []string{"gil_ms", "parallel_ms", "sequential_ms"}) {
+				t.Errorf("%s: %s has keys %v", model, kind, keys)
+			}
+		}
+		if _, ok := shape["cores"].(float64); !ok || len(shape) != 3 {
+			t.Errorf("%s: metrics JSON %v", model, shape)
+		}
+		if n := demotest.Metrics[gil.Metrics](t, res).Cores; n < 1 {
+			t.Errorf("%s: cores = %d", model, n)
 		}
 		if len(res.Tables) != 1 || len(res.Tables[0].Rows) != 2 || len(res.Tables[0].Rows[0]) != 4 {
 			t.Errorf("%s: want a 2×3 table with row labels, got %+v", model, res.Tables)
@@ -132,10 +146,10 @@ func TestInterruptedWhileCounting(t *testing.T) {
 
 func TestBoundedWork(t *testing.T) {
 	d := gil.New()
-	if err := d.Check(demotest.Values(t, d, "count=100000000", "jobs=16", "trials=10")); err == nil {
+	if err := demotest.CheckErr(t, d, "count=100000000", "jobs=16", "trials=10"); err == nil {
 		t.Error("16 billion counting steps accepted")
 	}
-	if err := d.Check(demotest.Values(t, d)); err != nil {
+	if err := demotest.CheckErr(t, d); err != nil {
 		t.Errorf("defaults rejected: %v", err)
 	}
 }

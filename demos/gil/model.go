@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync/atomic"
 	"time"
+
+	"github.com/pardemo/pardemo/demos"
 )
 
 // switchInterval is how long a computing worker keeps the modelled GIL
@@ -70,7 +72,7 @@ func (l *interpreterLock) acquire(ctx context.Context) error {
 	case <-l.token:
 		return nil
 	case <-ctx.Done():
-		return context.Cause(ctx)
+		return demos.Stopped(ctx)
 	}
 }
 

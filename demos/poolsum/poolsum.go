@@ -5,7 +5,7 @@ package poolsum
 
 import (
 	"context"
-	"embed"
+	_ "embed"
 	"fmt"
 	"runtime"
 	"slices"
@@ -20,9 +20,6 @@ import (
 	"github.com/pardemo/pardemo/internal/proc"
 )
 
-//go:embed poolsum.go
-var source embed.FS
-
 //go:embed lesson.md
 var lesson string
 
@@ -33,42 +30,73 @@ const maxN = 4_000_000_000
 // maxAdds bounds --n × --rounds: a few seconds of adding per mode.
 const maxAdds = 12_000_000_000
 
-// chunk is how many numbers a worker adds between two checks that it
-// should keep going: a few milliseconds of work.
-const chunk = 1 << 22
-
 const roleSummer = "pool/sum-worker"
+
+// Options are the scenario's knobs.
+type Options struct {
+	N       int    // add up 1..n
+	Workers int    // slices, one worker (goroutine or process) each
+	Mode    string // which ways to do the job: all, or one of modes.All
+	Rounds  int    // time each mode this many times and keep its fastest round
+}
+
+// Metrics are what the scenario measured.
+type Metrics struct {
+	N        int64 `json:"n"`        // the sum is 1..n (--n, at most 4,000,000,000 so that n(n+1)/2 fits in an int64)
+	Workers  int   `json:"workers"`  // contiguous slices, one goroutine or child process each (--workers)
+	Rounds   int   `json:"rounds"`   // how many times each mode did the whole sum (--rounds); the fastest round counts
+	Sum      int64 `json:"sum"`      // the merged sum of the first mode that ran
+	Expected int64 `json:"expected"` // n(n+1)/2
+	// Modes has one entry per mode that ran (sequential, goroutines,
+	// processes).
+	Modes map[string]Mode `json:"modes"`
+}
+
+// Mode is one mode's entry in Metrics.Modes: the numbers every pool
+// scenario reports for a mode, plus what this one adds.
+type Mode struct {
+	// Metrics are the keys of pool primes' modes (workers, wall_ms,
+	// startup_ms, compute_ms, rounds_ms, speedup, efficiency); startup_ms is
+	// 0 here, since the children's start-up is part of every round.
+	modes.Metrics
+	Sum int64 `json:"sum"` // that mode's merged sum
+	// SpawnMs is, for processes only, the time to start the children in
+	// each round: they are started afresh every round, so their start-up is
+	// part of rounds_ms.
+	SpawnMs []float64 `json:"spawn_ms,omitempty"`
+}
 
 // New returns the scenario.
 func New() demos.Demo {
-	return demos.Demo{
-		Name: "pool sum", ID: "F2", Chapter: 6,
+	return demos.Scenario[Options, Metrics]{
+		Name: "pool sum", ID: "F2",
 		Title:  "Split a big sum into slices, one worker each, and merge the parts",
 		Python: "multiprocessing.Process + Queue (one process per slice)",
 		Go:     "one goroutine per slice (errgroup), or one child process per slice returning its part over a pipe",
-		Params: []demos.Param{
-			demos.Int("n", "add up 1..n", 100_000_000, 1, maxN),
-			demos.Int("workers", "slices, one worker (goroutine or process) each", 8, 1, 64),
-			modes.Knob(),
-			demos.Int("rounds", "time each mode this many times and keep its fastest round", 3, 1, 20),
+		Knobs: func(k *demos.Knobs, o *Options) {
+			k.Int(&o.N, "n", "add up 1..n", 100_000_000, 1, maxN)
+			k.Int(&o.Workers, "workers", "slices, one worker (goroutine or process) each", 8, 1, 64)
+			modes.Knob(k, &o.Mode)
+			k.Int(&o.Rounds, "rounds", "time each mode this many times and keep its fastest round", 3, 1, 20)
 		},
-		Metrics: []string{"n", "workers", "rounds", "sum", "expected", "modes"},
 		Check:   check,
 		Explain: lesson,
-		Source:  source,
-		Run:     run,
+		// The work first (adding a slice, and the formula that checks it),
+		// then how the slices are cut, handed out and merged.
+		Lesson: []string{"demos/poolsum/sum.go", "demos/poolsum/poolsum.go"},
+		Run:    run,
 		Children: map[string]demos.ChildRole{
 			roleSummer: summer,
 		},
-	}
+	}.Demo()
 }
 
-func check(v *demos.Values) error {
-	n, w := v.Int("n"), v.Int("workers")
+func check(o *Options, _ *demos.Knobs) error {
+	n, w := o.N, o.Workers
 	if w > n {
 		return fmt.Errorf("--workers %d is more than --n %d: every worker needs at least one number", w, n)
 	}
-	if adds := int64(n) * int64(v.Int("rounds")); adds > maxAdds {
+	if adds := int64(n) * int64(o.Rounds); adds > maxAdds {
 		return fmt.Errorf("--n × --rounds is %s additions per mode; the limit is %s", ev.Int(adds), ev.Int(maxAdds))
 	}
 	return nil
@@ -99,33 +127,6 @@ func split(n int64, parts int) []span {
 	return out
 }
 
-// Sum adds lo..hi (both included) one number at a time: the work the cookbook gives every
-// worker. The compiler does not turn the loop into a formula; the formula
-// is only used to check the answer. Every chunk it calls more (when not
-// nil) and gives up, ok false, if more says so.
-func Sum(lo, hi int64, more func() bool) (sum int64, ok bool) {
-	for c := lo; c <= hi; c += chunk {
-		if c > lo && more != nil && !more() {
-			return 0, false
-		}
-		end := min(hi, c+chunk-1)
-		for i := c; i <= end; i++ {
-			sum += i
-		}
-	}
-	return sum, true
-}
-
-// Formula is n(n+1)/2, the sum of 1..n. n(n+1) itself overflows an int64
-// for n above about 3 billion even when the sum fits, so the even one of n
-// and n+1 is halved before multiplying.
-func Formula(n int64) int64 {
-	if n%2 == 0 {
-		return n / 2 * (n + 1)
-	}
-	return (n + 1) / 2 * n
-}
-
 // job is one run's work.
 type job struct {
 	env     *demos.Env
@@ -141,8 +142,8 @@ type outcome struct {
 	spawn []time.Duration // processes only: time to start them, per round
 }
 
-func run(ctx context.Context, env *demos.Env) (ev.Result, error) {
-	j := job{env: env, n: int64(env.Int("n")), workers: env.Int("workers"), rounds: env.Int("rounds")}
+func run(ctx context.Context, env *demos.Env, o *Options) (ev.Result, error) {
+	j := job{env: env, n: int64(o.N), workers: o.Workers, rounds: o.Rounds}
 	expected := Formula(j.n)
 	env.Logf("main", ev.Note, "adding 1..%s in %d contiguous slice(s); the answer must be n(n+1)/2 = %s",
 		ev.Int(j.n), j.workers, ev.Int(expected))
@@ -152,39 +153,39 @@ func run(ctx context.Context, env *demos.Env) (ev.Result, error) {
 		rep  modes.Report
 		outs = map[string]outcome{}
 	)
-	for _, m := range modes.Selected(env.String("mode")) {
+	for _, m := range modes.Selected(o.Mode) {
 		var (
-			o   outcome
+			got outcome
 			err error
 		)
 		switch m {
 		case modes.Sequential:
 			env.Phase("sequential: one loop adds every number")
-			o, err = j.sequential(ctx)
+			got, err = j.sequential(ctx)
 		case modes.Goroutines:
 			env.Phase(fmt.Sprintf("goroutines: %d slices, one goroutine each", j.workers))
-			o, err = j.goroutines(ctx)
+			got, err = j.goroutines(ctx)
 		case modes.Processes:
-			if perr := proc.Supported(); perr != nil && env.String("mode") == "all" {
+			if perr := proc.Supported(); perr != nil && o.Mode == "all" {
 				env.Logf("main", ev.Warn, "skipping the processes: %v", perr)
 				continue
 			}
 			env.Phase(fmt.Sprintf("processes: %d slices, one child process each, started afresh every round", j.workers))
-			o, err = j.processes(ctx)
+			got, err = j.processes(ctx)
 		}
 		if err != nil {
 			if ctx.Err() != nil {
-				return ev.Result{}, context.Cause(ctx)
+				return ev.Result{}, demos.Stopped(ctx)
 			}
 			return ev.Result{}, err
 		}
 		kind := ev.Done
-		if o.sum != expected {
+		if got.sum != expected {
 			kind = ev.Warn
 		}
-		env.Log("main", kind, fmt.Sprintf("%s: the sum is %s, n(n+1)/2 is %s", m, ev.Int(o.sum), ev.Int(expected)), "mode", m, "sum", o.sum)
-		rep = append(rep, o.run)
-		outs[m] = o
+		env.Log("main", kind, fmt.Sprintf("%s: the sum is %s, n(n+1)/2 is %s", m, ev.Int(got.sum), ev.Int(expected)), "mode", m, "sum", got.sum)
+		rep = append(rep, got.run)
+		outs[m] = got
 	}
 	return conclude(j, expected, rep, outs), nil
 }
@@ -205,7 +206,7 @@ func (j job) sequential(ctx context.Context) (outcome, error) {
 		all := span{1, j.n}
 		sum, ok := Sum(all.Lo, all.Hi, modes.KeepGoing(ctx, j.env))
 		if !ok {
-			return 0, context.Cause(ctx)
+			return 0, demos.Stopped(ctx)
 		}
 		if report {
 			j.env.Log("main", ev.Step, fmt.Sprintf("summed %s: %s", all, ev.Int(sum)), "lo", all.Lo, "hi", all.Hi, "sum", sum)
@@ -227,7 +228,7 @@ func (j job) goroutines(ctx context.Context) (outcome, error) {
 			g.Go(func() error {
 				sum, ok := Sum(s.Lo, s.Hi, modes.KeepGoing(ctx, j.env))
 				if !ok {
-					return context.Cause(ctx)
+					return demos.Stopped(ctx)
 				}
 				parts[i] = sum
 				if report {
@@ -274,7 +275,7 @@ func summer(ctx context.Context, self *proc.Self) error {
 	// Between chunks the child tells the parent's watchdog it is busy.
 	sum, ok := Sum(a.Span.Lo, a.Span.Hi, func() bool { self.Beat(); return ctx.Err() == nil })
 	if !ok {
-		return context.Cause(ctx)
+		return demos.Stopped(ctx)
 	}
 	if a.Report {
 		self.Log(ev.Step, fmt.Sprintf("summed %s: %s", a.Span, ev.Int(sum)), "lo", a.Span.Lo, "hi", a.Span.Hi, "sum", sum)
@@ -330,20 +331,22 @@ func (j job) processes(ctx context.Context) (outcome, error) {
 }
 
 func conclude(j job, expected int64, rep modes.Report, outs map[string]outcome) ev.Result {
-	metrics := rep.Metrics()
+	metrics := map[string]Mode{}
 	var sum int64
 	var wrong []string
+	for mode, m := range rep.Metrics() {
+		o := outs[mode]
+		row := Mode{Metrics: m, Sum: o.sum}
+		if len(o.spawn) > 0 {
+			row.SpawnMs = make([]float64, len(o.spawn))
+			for i, d := range o.spawn {
+				row.SpawnMs[i] = ev.Ms(d)
+			}
+		}
+		metrics[mode] = row
+	}
 	for _, r := range rep {
 		o := outs[r.Mode]
-		m := metrics[r.Mode].(map[string]any)
-		m["sum"] = o.sum
-		if len(o.spawn) > 0 {
-			spawn := make([]float64, len(o.spawn))
-			for i, d := range o.spawn {
-				spawn[i] = ev.Ms(d)
-			}
-			m["spawn_ms"] = spawn
-		}
 		if r.Mode == rep[0].Mode {
 			sum = o.sum
 		}
@@ -352,7 +355,7 @@ func conclude(j job, expected int64, rep modes.Report, outs map[string]outcome) 
 		}
 	}
 	res := ev.Result{
-		Metrics: map[string]any{"n": j.n, "workers": j.workers, "rounds": j.rounds, "sum": sum, "expected": expected, "modes": metrics},
+		Metrics: Metrics{N: j.n, Workers: j.workers, Rounds: j.rounds, Sum: sum, Expected: expected, Modes: metrics},
 		Tables:  []ev.Table{rep.Table()},
 		Timing:  rep.Timing(),
 	}

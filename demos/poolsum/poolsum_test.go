@@ -2,10 +2,13 @@ package poolsum_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math/big"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -25,18 +28,19 @@ func TestSumsMatchFormula(t *testing.T) {
 	for _, c := range []struct{ n, workers int64 }{{1, 1}, {8, 8}, {1_000_003, 8}, {999, 7}, {2_000_000, 3}} {
 		res, cap := demotest.MustRun(t, poolsum.New(), 100, fmt.Sprint("n=", c.n), fmt.Sprint("workers=", c.workers), "rounds=2")
 		want := poolsum.Formula(c.n)
-		if res.Metrics["sum"] != want || res.Metrics["expected"] != want || !res.Observed {
-			t.Errorf("n=%d: sum %v, expected %v, verdict %q", c.n, res.Metrics["sum"], res.Metrics["expected"], res.Verdict)
+		m := demotest.Metrics[poolsum.Metrics](t, res)
+		if m.Sum != want || m.Expected != want || m.N != c.n || int64(m.Workers) != c.workers || m.Rounds != 2 || !res.Observed {
+			t.Errorf("n=%d: sum %v, expected %v, verdict %q", c.n, m.Sum, m.Expected, res.Verdict)
 		}
-		ms := res.Metrics["modes"].(map[string]any)
-		for _, m := range []string{"sequential", "goroutines", "processes"} {
-			mm, ok := ms[m].(map[string]any)
-			if !ok || mm["sum"] != want || len(mm["rounds_ms"].([]float64)) != 2 {
-				t.Errorf("n=%d: %s = %v", c.n, m, ms[m])
+		for _, mode := range []string{"sequential", "goroutines", "processes"} {
+			mm, ok := m.Modes[mode]
+			if !ok || mm.Sum != want || len(mm.RoundsMs) != 2 {
+				t.Errorf("n=%d: %s = %+v", c.n, mode, mm)
 			}
-		}
-		if sp := ms["processes"].(map[string]any)["spawn_ms"].([]float64); len(sp) != 2 {
-			t.Errorf("spawn_ms %v", sp)
+			// Only the processes are spawned, afresh every round.
+			if sp := mm.SpawnMs; (mode == "processes") != (len(sp) == 2) || (mode != "processes" && sp != nil) {
+				t.Errorf("n=%d: %s spawn_ms %v", c.n, mode, sp)
+			}
 		}
 		// The slices reported by the goroutines and by the children are
 		// contiguous and cover 1..n exactly once.
@@ -110,22 +114,19 @@ func TestSumBoundaries(t *testing.T) {
 		}
 	}
 	d := poolsum.New()
-	v := demos.NewValues(d.Params)
+	v := d.Bind()
 	for name, val := range map[string]string{"n": "4000000001", "workers": "65", "rounds": "0"} {
 		if err := v.Set(name, val); err == nil {
 			t.Errorf("--%s %s accepted", name, val)
 		}
 	}
-	v = demotest.Values(t, d, "n=5", "workers=8")
-	if err := d.Check(v); err == nil {
+	if err := demotest.CheckErr(t, d, "n=5", "workers=8"); err == nil {
 		t.Error("more workers than numbers accepted")
 	}
-	v = demotest.Values(t, d, "n=4000000000", "rounds=20")
-	if err := d.Check(v); err == nil {
+	if err := demotest.CheckErr(t, d, "n=4000000000", "rounds=20"); err == nil {
 		t.Error("--n 4e9 --rounds 20 accepted")
 	}
-	v = demotest.Values(t, d, "n=4000000000", "rounds=3")
-	if err := d.Check(v); err != nil {
+	if err := demotest.CheckErr(t, d, "n=4000000000", "rounds=3"); err != nil {
 		t.Errorf("--n 4e9 --rounds 3 refused: %v", err)
 	}
 }
@@ -160,11 +161,41 @@ func TestInterrupt(t *testing.T) {
 // Without a sequential run no speedup is claimed; the sum is still checked.
 func TestOneMode(t *testing.T) {
 	res, _ := demotest.MustRun(t, poolsum.New(), 100, "mode=goroutines", "n=1000", "workers=4", "rounds=1")
-	ms := res.Metrics["modes"].(map[string]any)
+	ms := demotest.Metrics[poolsum.Metrics](t, res).Modes
 	if len(ms) != 1 || !res.Observed {
 		t.Errorf("modes %v, verdict %q", ms, res.Verdict)
 	}
-	if _, ok := ms["goroutines"].(map[string]any)["speedup"]; ok {
-		t.Error("speedup without a sequential run")
+	if g, ok := ms["goroutines"]; !ok || g.Speedup != nil || g.Efficiency != nil {
+		t.Errorf("speedup without a sequential run: %+v", g)
+	}
+}
+
+// The JSON keeps its shape: each mode's object has the shared keys of
+// every pool scenario side by side with its own (the embedded struct is
+// flattened), and only the processes have spawn_ms.
+func TestModesJSON(t *testing.T) {
+	res, _ := demotest.MustRun(t, poolsum.New(), 100, "n=1000", "workers=2", "rounds=1")
+	raw, err := json.Marshal(res.Metrics)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Modes map[string]map[string]any `json:"modes"`
+	}
+	if err := json.Unmarshal(raw, &got); err != nil {
+		t.Fatal(err)
+	}
+	shared := []string{"workers", "wall_ms", "startup_ms", "compute_ms", "rounds_ms", "speedup", "efficiency", "sum"}
+	for _, mode := range []string{"sequential", "goroutines", "processes"} {
+		m := got.Modes[mode]
+		want := slices.Clone(shared)
+		if mode == "processes" {
+			want = append(want, "spawn_ms")
+		}
+		keys := slices.Sorted(maps.Keys(m))
+		slices.Sort(want)
+		if !slices.Equal(keys, want) {
+			t.Errorf("%s keys %v, want %v", mode, keys, want)
+		}
 	}
 }

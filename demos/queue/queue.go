@@ -5,7 +5,7 @@ package queue
 
 import (
 	"context"
-	"embed"
+	_ "embed"
 	"errors"
 	"fmt"
 	"slices"
@@ -19,9 +19,6 @@ import (
 	isync "github.com/pardemo/pardemo/internal/sync"
 )
 
-//go:embed queue.go
-var source embed.FS
-
 //go:embed lesson.md
 var lesson string
 
@@ -32,23 +29,46 @@ const (
 	lowestPrio = 3   // priorities are 1..lowestPrio; 1 comes out first, as in Python
 )
 
+// Options are the scenario's knobs.
+type Options struct {
+	Kind    string // which queue: fifo, lifo or priority
+	Maxsize int    // the queue's bound; it is filled to the brim
+}
+
+// Metrics are what the scenario measured.
+type Metrics struct {
+	Kind     string   `json:"kind"`      // fifo, lifo or priority (--kind)
+	Maxsize  int      `json:"maxsize"`   // the queue's bound (--maxsize); the queue is filled with this many jobs
+	PutOrder []string `json:"put_order"` // job names in the order they were put: ["job-1","job-2","job-3"]
+	Order    []string `json:"order"`     // job names in the order the worker's Get returned them; the verdict checks it against the kind's rule
+	// Priorities is each job's random priority, lower first: {"job-1":2, …}
+	// (only the priority kind uses it).
+	Priorities map[string]int `json:"priorities"`
+	FullError  string         `json:"full_error"`   // the error of the put with a timeout on the full queue: "queue is full"
+	EmptyError string         `json:"empty_error"`  // the error of the non-blocking get on the empty queue: "queue is empty"
+	Joined     bool           `json:"joined"`       // join returned, with every job marked done by then
+	DoneAtJoin int            `json:"done_at_join"` // task_done calls that had happened when join returned (equals maxsize)
+	JoinWaitMs float64        `json:"join_wait_ms"` // how long join waited
+}
+
 // New returns the scenario.
 func New() demos.Demo {
-	return demos.Demo{
-		Name: "queue", ID: "Q1", Chapter: 3,
+	return demos.Scenario[Options, Metrics]{
+		Name: "queue", ID: "Q1",
 		Title:  "FIFO, LIFO and priority queues: the order items come out, full and empty, task_done and join",
 		Python: "queue.Queue, queue.LifoQueue, queue.PriorityQueue",
 		Go:     "isync.NewQueue, NewLIFOQueue, NewPriorityQueueFunc; a buffered channel, a slice, container/heap",
-		Params: []demos.Param{
-			demos.Choice("kind", "which queue to use", "fifo", "fifo", "lifo", "priority"),
-			demos.Int("maxsize", "how many jobs the queue holds; it is filled to the brim", 3, 1, 10),
+		Knobs: func(k *demos.Knobs, o *Options) {
+			k.Choice(&o.Kind, "kind", "which queue to use", "fifo", "fifo", "lifo", "priority")
+			k.Int(&o.Maxsize, "maxsize", "how many jobs the queue holds; it is filled to the brim", 3, 1, 10)
 		},
-		Metrics: []string{"kind", "maxsize", "put_order", "order", "priorities", "full_error", "empty_error",
-			"joined", "done_at_join", "join_wait_ms"},
 		Explain: lesson,
-		Source:  source,
-		Run:     run,
-	}
+		// The one blocking queue, the store seam that orders it, the two
+		// other orders, then the scenario that puts all three side by side.
+		Lesson: []string{"internal/sync/queue.go", "internal/sync/store.go", "internal/sync/lifo.go",
+			"internal/sync/priority.go", "demos/queue/queue.go"},
+		Run: run,
+	}.Demo()
 }
 
 // job is what goes on the queue: a name that records the order it was put
@@ -86,15 +106,15 @@ func rule(kind string, put []job) []job {
 	return want
 }
 
-func run(ctx context.Context, env *demos.Env) (ev.Result, error) {
-	kind, maxsize := env.String("kind"), env.Int("maxsize")
+func run(ctx context.Context, env *demos.Env, o *Options) (ev.Result, error) {
+	kind, maxsize := o.Kind, o.Maxsize
 	q := newQueue(kind, maxsize)
 	jobs := makeJobs(env, maxsize)
 
 	env.Phase("fill the queue")
 	for _, j := range jobs {
 		if err := q.Put(ctx, j); err != nil {
-			return ev.Result{}, context.Cause(ctx)
+			return ev.Result{}, demos.Stopped(ctx)
 		}
 		env.Log("main", ev.Send, fmt.Sprintf("put %s: %d of %d", j, q.Len(), q.Cap()),
 			"job", j.name, "priority", j.prio, "depth", q.Len())
@@ -106,7 +126,7 @@ func run(ctx context.Context, env *demos.Env) (ev.Result, error) {
 	start := env.Now()
 	fullErr := putWithin(ctx, env, q, extra, putTimeout)
 	if ctx.Err() != nil {
-		return ev.Result{}, context.Cause(ctx)
+		return ev.Result{}, demos.Stopped(ctx)
 	}
 	if fullErr != nil {
 		env.Log("main", ev.Warn, fmt.Sprintf("put gave up after %s: %v", ev.Dur(env.Now()-start), fullErr), "error", fullErr.Error())
@@ -125,7 +145,7 @@ func run(ctx context.Context, env *demos.Env) (ev.Result, error) {
 	wg.Go(func() { w.work(workCtx, env, q) })
 	joinStart := env.Now()
 	if err := q.Join(ctx); err != nil {
-		return ev.Result{}, context.Cause(ctx)
+		return ev.Result{}, demos.Stopped(ctx)
 	}
 	joinedAt := env.Now()
 	doneAtJoin := int(w.done.Load()) // read at once: nothing can be done later than join
@@ -172,7 +192,7 @@ func putWithin(ctx context.Context, env *demos.Env, q *isync.Queue[job], j job, 
 	case err == nil:
 		return nil
 	case ctx.Err() != nil:
-		return context.Cause(ctx)
+		return demos.Stopped(ctx)
 	default:
 		return isync.ErrFull // the deadline passed and there was still no room
 	}
@@ -232,7 +252,7 @@ func conclude(kind string, put []job, w *worker, fullErr, emptyErr error, doneAt
 		return out
 	}
 	want := rule(kind, put)
-	prios := map[string]any{}
+	prios := map[string]int{}
 	tb := ev.Table{Title: "order", Header: []string{"#", "put", "came out", kind + " rule"}}
 	for i, j := range put {
 		prios[j.name] = j.prio
@@ -250,9 +270,9 @@ func conclude(kind string, put []job, w *worker, fullErr, emptyErr error, doneAt
 	}
 	joined := doneAtJoin == len(put) && joinedAt >= w.lastDone
 	res := ev.Result{
-		Metrics: map[string]any{"kind": kind, "maxsize": len(put), "put_order": names(put), "order": names(w.order),
-			"priorities": prios, "full_error": errText(fullErr), "empty_error": errText(emptyErr),
-			"joined": joined, "done_at_join": doneAtJoin, "join_wait_ms": ev.Ms(joinWait)},
+		Metrics: Metrics{Kind: kind, Maxsize: len(put), PutOrder: names(put), Order: names(w.order),
+			Priorities: prios, FullError: errText(fullErr), EmptyError: errText(emptyErr),
+			Joined: joined, DoneAtJoin: doneAtJoin, JoinWaitMs: ev.Ms(joinWait)},
 		Tables: []ev.Table{tb},
 		Timing: []ev.Timing{{Label: "join waited", D: joinWait}},
 	}

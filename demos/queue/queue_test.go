@@ -64,9 +64,9 @@ func TestExactRunInFakeTime(t *testing.T) {
 			if at := c.Events[demotest.Index(c, "main", "join returned")].T; at != 4*time.Second {
 				t.Errorf("%s: join returned at %v, want 4s", kind, at)
 			}
-			m := res.Metrics
-			if m["kind"] != kind || m["full_error"] != "queue is full" || m["empty_error"] != "queue is empty" ||
-				m["joined"] != true || m["done_at_join"] != 3 || m["join_wait_ms"] != 3000.0 || !res.Observed {
+			m := demotest.Metrics[queue.Metrics](t, res)
+			if m.Kind != kind || m.FullError != "queue is full" || m.EmptyError != "queue is empty" ||
+				!m.Joined || m.DoneAtJoin != 3 || m.JoinWaitMs != 3000 || !res.Observed {
 				t.Errorf("%s: result %+v", kind, res)
 			}
 		})
@@ -75,10 +75,11 @@ func TestExactRunInFakeTime(t *testing.T) {
 
 // The same seed gives the same jobs to every kind, so kinds can be compared.
 func TestSameJobsForEveryKind(t *testing.T) {
-	var puts []any
+	var puts []string
 	for _, kind := range []string{"fifo", "lifo", "priority"} {
 		res, _ := demotest.MustRun(t, queue.New(), 1000, "kind="+kind, "maxsize=6")
-		puts = append(puts, fmt.Sprint(res.Metrics["put_order"], res.Metrics["priorities"]))
+		m := demotest.Metrics[queue.Metrics](t, res)
+		puts = append(puts, fmt.Sprint(m.PutOrder, m.Priorities))
 	}
 	if puts[0] != puts[1] || puts[1] != puts[2] {
 		t.Fatalf("different jobs per kind: %v", puts)
@@ -91,9 +92,15 @@ func TestOrderRuleInRealTime(t *testing.T) {
 	for _, kind := range []string{"fifo", "lifo", "priority"} {
 		for _, n := range []int{2, 5, 10} {
 			res, _ := demotest.MustRun(t, queue.New(), 1000, "kind="+kind, fmt.Sprint("maxsize=", n))
-			m := res.Metrics
-			put, got := m["put_order"].([]string), m["order"].([]string)
-			prio := func(name string) int { return m["priorities"].(map[string]any)[name].(int) }
+			m := demotest.Metrics[queue.Metrics](t, res)
+			put, got := m.PutOrder, m.Order
+			prio := func(name string) int {
+				p, ok := m.Priorities[name]
+				if !ok {
+					t.Fatalf("no priority for %s in %v", name, m.Priorities)
+				}
+				return p
+			}
 			want := slices.Clone(put)
 			switch kind {
 			case "lifo":
@@ -101,10 +108,10 @@ func TestOrderRuleInRealTime(t *testing.T) {
 			case "priority":
 				slices.SortStableFunc(want, func(a, b string) int { return prio(a) - prio(b) })
 				if slices.Equal(want, put) {
-					t.Errorf("maxsize %d: priorities already in put order, nothing to show: %v", n, m["priorities"])
+					t.Errorf("maxsize %d: priorities already in put order, nothing to show: %v", n, m.Priorities)
 				}
 			}
-			if !slices.Equal(got, want) || !res.Observed || m["done_at_join"] != n || m["maxsize"] != n {
+			if !slices.Equal(got, want) || !res.Observed || m.DoneAtJoin != n || m.Maxsize != n {
 				t.Errorf("%s maxsize %d: order %v, want %v; result %+v", kind, n, got, want, res)
 			}
 		}
@@ -114,7 +121,7 @@ func TestOrderRuleInRealTime(t *testing.T) {
 // One job cannot show an order, and the verdict says so.
 func TestHonestWithOneJob(t *testing.T) {
 	res, _ := demotest.MustRun(t, queue.New(), 1000, "kind=lifo", "maxsize=1")
-	if res.Observed || res.Hint == "" || res.Metrics["full_error"] != "queue is full" {
+	if m := demotest.Metrics[queue.Metrics](t, res); res.Observed || res.Hint == "" || m.FullError != "queue is full" {
 		t.Fatalf("want an honest 'not observed' with a hint, got %+v", res)
 	}
 }

@@ -11,7 +11,7 @@ import (
 
 func TestPlainDataRaceRuns(t *testing.T) {
 	res, _ := demotest.MustRun(t, race.New(), 10, "plain", "workers=1000", "count=1")
-	if res.Metrics["mode"] != "plain" {
-		t.Errorf("metrics %v", res.Metrics)
+	if m := demotest.Metrics[race.Metrics](t, res); m.Mode != "plain" {
+		t.Errorf("metrics %+v", m)
 	}
 }

@@ -3,7 +3,7 @@ package race
 
 import (
 	"context"
-	"embed"
+	_ "embed"
 	"errors"
 	"fmt"
 	"slices"
@@ -14,9 +14,6 @@ import (
 	"github.com/pardemo/pardemo/internal/race"
 )
 
-//go:embed race.go report.go
-var source embed.FS
-
 //go:embed lesson.md
 var lesson string
 
@@ -24,44 +21,57 @@ var lesson string
 // typo cannot keep the projector busy for an hour.
 const maxUpdates = 250_000_000
 
-// New returns the scenario.
-func New() demos.Demo {
-	return demos.Demo{
-		Name: "race", ID: "S1", Chapter: 2,
-		Title:  "Lost updates: workers share a counter without a lock",
-		Python: "threading.Lock", Go: "sync.Mutex, sync/atomic or a channel",
-		Params: []demos.Param{
-			demos.Bool("lock", "protect the counter with a mutex (same as --mode mutex)"),
-			demos.Choice("mode", "how the counter is protected", "none", "none", "mutex", "atomic", "channel"),
-			demos.Int("workers", "goroutines; 2 = the cookbook's adder and subtractor, otherwise every worker adds", 2, 1, 10_000),
-			demos.Int("count", "updates per worker", 1_000_000, 1, 100_000_000),
-			demos.Choice("window", "what a worker does between reading and writing the counter", "auto", "auto", "none", "spin", "yield"),
-			demos.Bool("plain", "with --mode none: a plain n = n + 1 data race instead of atomic load + store"),
-			demos.Int("trials", "run it this many times and show the distribution", 1, 1, 1_000),
-			demos.Bool("compare", "run unprotected and protected back to back, side by side"),
-		},
-		Metrics: []string{"mode", "workers", "count", "expected", "observed", "lost_updates", "ns_per_update", "trials", "runs_with_loss"},
-		Check:   check,
-		Explain: lesson,
-		Source:  source,
-		Run:     run,
-	}
+// Options are the scenario's knobs.
+type Options struct {
+	Lock    bool   // protect the counter with a mutex: --mode mutex
+	Mode    string // how the counter is protected: none, mutex, atomic or channel
+	Workers int    // goroutines sharing the counter
+	Count   int    // updates per worker
+	Window  string // between read and write: auto, none, spin or yield
+	Plain   bool   // with --mode none: a plain n = n + 1 data race instead
+	Trials  int    // how many times to run it
+	Compare bool   // run unprotected and protected back to back
 }
 
-func check(v *demos.Values) error {
-	if v.Bool("lock") && v.Changed("mode") && v.String("mode") != "mutex" {
-		return fmt.Errorf("--lock means --mode mutex; it cannot be combined with --mode %s", v.String("mode"))
+// New returns the scenario.
+func New() demos.Demo {
+	return demos.Scenario[Options, Metrics]{
+		Name: "race", ID: "S1",
+		Title:  "Lost updates: workers share a counter without a lock",
+		Python: "threading.Lock", Go: "sync.Mutex, sync/atomic or a channel",
+		Explain: lesson,
+		// The counters first: the lost update is a five-line loop there.
+		// Then the true data race, then how the scenario runs them.
+		Lesson: []string{"internal/race/counters.go", "internal/race/plain_norace.go", "demos/race/race.go"},
+		Knobs: func(k *demos.Knobs, o *Options) {
+			k.Bool(&o.Lock, "lock", "protect the counter with a mutex (same as --mode mutex)")
+			k.Choice(&o.Mode, "mode", "how the counter is protected", "none", "none", "mutex", "atomic", "channel")
+			k.Int(&o.Workers, "workers", "goroutines; 2 = the cookbook's adder and subtractor, otherwise every worker adds", 2, 1, 10_000)
+			k.Int(&o.Count, "count", "updates per worker", 1_000_000, 1, 100_000_000)
+			k.Choice(&o.Window, "window", "what a worker does between reading and writing the counter", "auto", "auto", "none", "spin", "yield")
+			k.Bool(&o.Plain, "plain", "with --mode none: a plain n = n + 1 data race instead of atomic load + store")
+			k.Int(&o.Trials, "trials", "run it this many times and show the distribution", 1, 1, 1_000)
+			k.Bool(&o.Compare, "compare", "run unprotected and protected back to back, side by side")
+		},
+		Check: check,
+		Run:   run,
+	}.Demo()
+}
+
+func check(o *Options, k *demos.Knobs) error {
+	if o.Lock && k.Changed("mode") && o.Mode != "mutex" {
+		return fmt.Errorf("--lock means --mode mutex; it cannot be combined with --mode %s", o.Mode)
 	}
-	if v.Bool("plain") {
-		if v.Bool("lock") || v.String("mode") != string(race.None) || v.Bool("compare") {
+	if o.Plain {
+		if o.Lock || o.Mode != string(race.None) || o.Compare {
 			return errors.New("--plain is the unprotected counter: it goes with --mode none and without --compare")
 		}
 		if !race.PlainAvailable {
 			return errors.New("--plain is left out of builds with -race: the race detector would stop the data race it is built to find")
 		}
 	}
-	total := v.Int("workers") * v.Int("count") * v.Int("trials")
-	if v.Bool("compare") {
+	total := o.Workers * o.Count * o.Trials
+	if o.Compare {
 		total *= 2
 	}
 	if total > maxUpdates {
@@ -71,14 +81,14 @@ func check(v *demos.Values) error {
 }
 
 // mode is the protection the user asked for: --lock is shorthand for mutex.
-func mode(v *demos.Values) race.Mode {
-	if v.Bool("lock") {
+func mode(o *Options) race.Mode {
+	if o.Lock {
 		return race.Mutex
 	}
-	if v.Bool("plain") {
+	if o.Plain {
 		return race.Plain
 	}
-	return race.Mode(v.String("mode"))
+	return race.Mode(o.Mode)
 }
 
 // setup is one trial's shape: who adds what, how often, through which window.
@@ -98,8 +108,8 @@ func (s setup) expected() int64 {
 	return sum
 }
 
-func newSetup(v *demos.Values, m race.Mode) setup {
-	s := setup{mode: m, count: v.Int("count"), window: race.Window(v.String("window"))}
+func newSetup(o *Options, m race.Mode) setup {
+	s := setup{mode: m, count: o.Count, window: race.Window(o.Window)}
 	if s.window == "auto" {
 		// With a long loop a few spin steps make the race show even on a busy
 		// machine. With many workers doing one update each, a spin ends before
@@ -110,7 +120,7 @@ func newSetup(v *demos.Values, m race.Mode) setup {
 			s.window = race.Yield
 		}
 	}
-	n := v.Int("workers")
+	n := o.Workers
 	if n == 2 {
 		s.names, s.deltas = []string{"adder", "subtractor"}, []int64{1, -1}
 		return s
@@ -122,13 +132,13 @@ func newSetup(v *demos.Values, m race.Mode) setup {
 	return s
 }
 
-func run(ctx context.Context, env *demos.Env) (ev.Result, error) {
-	primary := newSetup(env.Values, mode(env.Values))
-	trials := env.Int("trials")
+func run(ctx context.Context, env *demos.Env, o *Options) (ev.Result, error) {
+	primary := newSetup(o, mode(o))
+	trials := o.Trials
 	introduce(env, primary)
 
 	var sides []side
-	if env.Bool("compare") {
+	if o.Compare {
 		broken := primary
 		broken.mode = race.None
 		fixed := primary
@@ -203,8 +213,8 @@ func runTrials(ctx context.Context, env *demos.Env, s setup, trials int) (side, 
 	sd := side{setup: s}
 	verbose := trials == 1 && len(s.names) <= 8
 	for t := range trials {
-		if err := ctx.Err(); err != nil {
-			return sd, context.Cause(ctx)
+		if ctx.Err() != nil {
+			return sd, demos.Stopped(ctx)
 		}
 		if verbose {
 			for i, name := range s.names {
@@ -212,9 +222,9 @@ func runTrials(ctx context.Context, env *demos.Env, s setup, trials int) (side, 
 			}
 		}
 		begin := env.Now()
-		final, err := race.Run(race.Job{Mode: s.mode, Window: s.window, Deltas: s.deltas, Count: s.count, Beat: env.Beat, Done: ctx.Done()})
-		if errors.Is(err, race.ErrStopped) {
-			return sd, context.Cause(ctx)
+		final, err := race.Run(ctx, race.Job{Mode: s.mode, Window: s.window, Deltas: s.deltas, Count: s.count, Beat: env.Beat})
+		if ctx.Err() != nil {
+			return sd, demos.Stopped(ctx)
 		}
 		if err != nil {
 			return sd, err

@@ -11,19 +11,53 @@ import (
 	"github.com/pardemo/pardemo/internal/race"
 )
 
+// Metrics are what the scenario measured. The top-level keys describe the
+// protection the user asked for; with --compare that is the protected side,
+// and compare holds both sides.
+type Metrics struct {
+	Side
+	// Only with --compare: each side's metrics under its mode, "none" and
+	// the protected one.
+	Compare map[string]Side `json:"compare,omitempty"`
+}
+
+// Side is what one protection did over all its trials.
+type Side struct {
+	Mode         string  `json:"mode"`           // none, plain, mutex, atomic or channel (at the top level with --compare: the protected side)
+	Workers      int     `json:"workers"`        // goroutines sharing the counter
+	Count        int     `json:"count"`          // updates per worker
+	Window       string  `json:"window"`         // what a worker did between read and write: none, spin or yield
+	Expected     int64   `json:"expected"`       // the value a correct run ends with
+	Observed     int64   `json:"observed"`       // the value the last trial ended with (finals has every trial's)
+	LostUpdates  int64   `json:"lost_updates"`   // |expected − observed| of the last trial; with adders and subtractors a lower bound, as lost additions and subtractions cancel
+	Finals       []int64 `json:"finals"`         // the value each trial ended with, in order: the whole distribution
+	NsPerUpdate  float64 `json:"ns_per_update"`  // mean trial wall time ÷ updates
+	Trials       int     `json:"trials"`         // how many runs
+	RunsWithLoss int     `json:"runs_with_loss"` // how many of them lost updates
+	*Spread              // only with --trials > 1
+}
+
+// Spread summarises the lost updates over several trials.
+type Spread struct {
+	LostMin    int64          `json:"lost_min"`    // only with --trials > 1: the fewest updates a trial lost
+	LostMedian int64          `json:"lost_median"` // only with --trials > 1: the median trial's lost updates
+	LostMax    int64          `json:"lost_max"`    // only with --trials > 1: the most updates a trial lost
+	Histogram  map[string]int `json:"histogram"`   // only with --trials > 1: trials per decade of lost updates, keyed "0", "1–9", …, "1M+"
+}
+
 // conclude turns the trials into metrics, tables and the verdict. The first
 // side is the unprotected one when comparing; the last is what the user
 // asked for.
 func conclude(sides []side) ev.Result {
 	last := sides[len(sides)-1]
-	res := ev.Result{Metrics: metrics(last)}
+	m := Metrics{Side: metrics(last)}
 	if len(sides) > 1 {
-		cmp := map[string]any{}
+		m.Compare = map[string]Side{}
 		for _, s := range sides {
-			cmp[string(s.mode)] = metrics(s)
+			m.Compare[string(s.mode)] = metrics(s)
 		}
-		res.Metrics["compare"] = cmp
 	}
+	res := ev.Result{Metrics: m}
 	for _, s := range sides {
 		prefix := ""
 		if len(sides) > 1 {
@@ -71,12 +105,13 @@ func conclude(sides []side) ev.Result {
 	return res
 }
 
-func metrics(s side) map[string]any {
-	m := map[string]any{
-		"mode": string(s.mode), "workers": len(s.deltas), "count": s.count, "window": string(s.window),
-		"expected": s.expected(), "observed": s.finals[len(s.finals)-1], "lost_updates": s.lost(len(s.finals) - 1),
-		"ns_per_update": math.Round(s.nsPerUpdate()*10) / 10,
-		"trials":        len(s.finals), "runs_with_loss": s.runsWithLoss(),
+func metrics(s side) Side {
+	last := len(s.finals) - 1
+	m := Side{
+		Mode: string(s.mode), Workers: len(s.deltas), Count: s.count, Window: string(s.window),
+		Expected: s.expected(), Observed: s.finals[last], LostUpdates: s.lost(last), Finals: slices.Clone(s.finals),
+		NsPerUpdate: math.Round(s.nsPerUpdate()*10) / 10,
+		Trials:      len(s.finals), RunsWithLoss: s.runsWithLoss(),
 	}
 	if len(s.finals) > 1 {
 		lost := make([]int64, len(s.finals))
@@ -84,12 +119,11 @@ func metrics(s side) map[string]any {
 			lost[i] = s.lost(i)
 		}
 		slices.Sort(lost)
-		m["lost_min"], m["lost_median"], m["lost_max"] = lost[0], lost[len(lost)/2], lost[len(lost)-1]
-		hist := map[string]int{}
+		sp := &Spread{LostMin: lost[0], LostMedian: lost[len(lost)/2], LostMax: lost[len(lost)-1], Histogram: map[string]int{}}
 		for _, l := range lost {
-			hist[bucket(l)]++
+			sp.Histogram[bucket(l)]++
 		}
-		m["histogram"] = hist
+		m.Spread = sp
 	}
 	return m
 }

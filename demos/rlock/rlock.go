@@ -5,7 +5,7 @@ package rlock
 
 import (
 	"context"
-	"embed"
+	_ "embed"
 	"errors"
 	"fmt"
 	"sync"
@@ -15,9 +15,6 @@ import (
 	"github.com/pardemo/pardemo/internal/ev"
 	isync "github.com/pardemo/pardemo/internal/sync"
 )
-
-//go:embed rlock.go watched.go
-var source embed.FS
 
 //go:embed lesson.md
 var lesson string
@@ -29,22 +26,46 @@ const (
 	removerOffset = 0.5
 )
 
+// Options are the scenario's knobs.
+type Options struct {
+	Ops      int // operations by the adder and by the remover, 1 story-second apart
+	Workers  int // workers in the nested form
+	Patience int // story-seconds the deadlock watchdog waits before it ends phase 1
+}
+
+// Metrics are what the scenario measured.
+type Metrics struct {
+	Ops              int     `json:"ops"`                // operations by the adder and by the remover (--ops)
+	BoxFinal         int     `json:"box_final"`          // the box's value after the adder and remover ran with isync.ReentrantLock: must be 0
+	IdiomFinal       int     `json:"idiom_final"`        // the same with a sync.Mutex taken once and ...Locked helpers: must be 0
+	DeadlockDetected bool    `json:"deadlock_detected"`  // the sync.Mutex box deadlocked on itself and the scenario's own watchdog saw a goroutine waiting for a lock it holds
+	Deadlocked       string  `json:"deadlocked"`         // who waited for its own lock: adder or remover
+	StuckMs          float64 `json:"stuck_ms"`           // how long it had waited when the watchdog ended the phase (at least --patience story-seconds)
+	MaxHoldCount     int     `json:"max_hold_count"`     // the highest hold count the re-entrant lock reached (2: a holder took it again)
+	Workers          int     `json:"workers"`            // workers in the nested form (--workers)
+	NestedExpected   int     `json:"nested_expected"`    // steps the nested form must count: 2 per worker
+	NestedTotal      int     `json:"nested_total"`       // steps the nested form counted with the re-entrant lock
+	NestedIdiomTotal int     `json:"nested_idiom_total"` // steps the nested form counted with the ...Locked helpers
+	ReleaseErrors    int     `json:"release_errors"`     // wrong releases the re-entrant lock refused: one by a non-owner, one of a free lock (2)
+}
+
 // New returns the scenario.
-func New() demos.Demo {
-	return demos.Demo{
-		Name: "rlock", ID: "S2", Chapter: 2,
+func New() demos.Demo { return scenario().Demo() }
+
+func scenario() demos.Scenario[Options, Metrics] {
+	return demos.Scenario[Options, Metrics]{
+		Name: "rlock", ID: "S2",
 		Title:  "A lock taken again by its holder: sync.Mutex deadlocks, a re-entrant lock counts",
 		Python: "threading.RLock", Go: "no re-entrant lock: lock once, call ...Locked helpers (isync.ReentrantLock to compare)",
-		Params: []demos.Param{
-			demos.Int("ops", "operations by the adder and by the remover, 1 story-second apart", 5, 1, 20),
-			demos.Int("workers", "workers in the nested form", 10, 1, 100),
-			demos.Int("patience", "story-seconds the deadlock watchdog waits before it ends the sync.Mutex phase", 10, 1, 100),
-		},
-		Metrics: []string{"ops", "box_final", "idiom_final", "deadlock_detected", "deadlocked", "stuck_ms",
-			"max_hold_count", "workers", "nested_expected", "nested_total", "nested_idiom_total", "release_errors"},
 		Explain: lesson,
-		Source:  source,
-		Run:     run,
+		// The three boxes first, then the re-entrant lock they compare.
+		Lesson: []string{"demos/rlock/rlock.go", "internal/sync/rlock.go"},
+		Knobs: func(k *demos.Knobs, o *Options) {
+			k.Int(&o.Ops, "ops", "operations by the adder and by the remover, 1 story-second apart", 5, 1, 20)
+			k.Int(&o.Workers, "workers", "workers in the nested form", 10, 1, 100)
+			k.Int(&o.Patience, "patience", "story-seconds the deadlock watchdog waits before it ends the sync.Mutex phase", 10, 1, 100)
+		},
+		Run: run,
 	}
 }
 
@@ -61,16 +82,18 @@ type outcome struct {
 	releaseError int           // wrong releases the re-entrant lock refused
 }
 
-func run(ctx context.Context, env *demos.Env) (ev.Result, error) {
-	o := &outcome{}
-	phases := []func(context.Context, *demos.Env, *outcome) error{mutexPhase, reentrantPhase, idiomPhase}
-	for _, phase := range phases {
-		if err := phase(ctx, env, o); err != nil {
+func run(ctx context.Context, env *demos.Env, o *Options) (ev.Result, error) {
+	out := &outcome{}
+	for _, phase := range []phase{mutexPhase, reentrantPhase, idiomPhase} {
+		if err := phase(ctx, env, o, out); err != nil {
 			return ev.Result{}, err
 		}
 	}
-	return conclude(env, o), nil
+	return conclude(o, out), nil
 }
+
+// phase is one part of the scenario; it records what it saw in out.
+type phase func(ctx context.Context, env *demos.Env, o *Options, out *outcome) error
 
 // ---------------------------------------------------------------------------
 // Phase 1: the cookbook's box with Go's sync.Mutex.
@@ -105,17 +128,17 @@ func (b *mutexBox) execute(who string, n int) {
 // nested call deadlocks; the watchdog notices a goroutine waiting for a lock
 // it holds, lets it wait patience story-seconds to show it never comes back,
 // then ends the phase.
-func mutexPhase(ctx context.Context, env *demos.Env, o *outcome) error {
+func mutexPhase(ctx context.Context, env *demos.Env, o *Options, out *outcome) error {
 	env.Phase("1 · sync.Mutex: add takes the box lock, then execute takes it again")
 	m := newWatchedMutex(env.Now)
 	b := &mutexBox{env: env, mu: m}
 	env.OnStall(m.describe)
-	patience := float64(env.Int("patience"))
+	patience := float64(o.Patience)
 
 	var wg sync.WaitGroup
 	t0 := storyNow(env)
-	wg.Go(func() { mutexWorker(ctx, env, "adder", t0, b.add) })
-	wg.Go(func() { mutexWorker(ctx, env, "remover", t0+removerOffset, b.remove) })
+	wg.Go(func() { mutexWorker(ctx, env, o.Ops, "adder", t0, b.add) })
+	wg.Go(func() { mutexWorker(ctx, env, o.Ops, "remover", t0+removerOffset, b.remove) })
 	workersDone := make(chan struct{})
 	go func() { wg.Wait(); close(workersDone) }()
 
@@ -129,17 +152,17 @@ func mutexPhase(ctx context.Context, env *demos.Env, o *outcome) error {
 		}
 		if who, since, ok := m.selfWait(); ok {
 			if stuck := env.Now() - since; stuck >= env.Story(patience) {
-				o.detected, o.deadlocked, o.stuck = true, who, stuck
+				out.detected, out.deadlocked, out.stuck = true, who, stuck
 				env.Log("watchdog", ev.Warn, fmt.Sprintf("deadlock: %s. A sync.Mutex does not know who holds it: "+
 					"a second Lock by the holder waits until the holder unlocks — that is, for itself, forever", m.describe()),
 					"holder", who, "stuck_ms", ev.Ms(stuck))
 				break
 			}
 		}
-		if err := env.Sleep(ctx, patience/20); err != nil {
+		if env.Sleep(ctx, patience/20) != nil {
 			m.end() // Ctrl-C or the global watchdog: free whoever is stuck
 			<-workersDone
-			return err
+			return demos.Stopped(ctx)
 		}
 	}
 	freed := m.end()
@@ -152,7 +175,7 @@ func mutexPhase(ctx context.Context, env *demos.Env, o *outcome) error {
 // mutexWorker does the cookbook's operations one story-second apart. In
 // this phase the first one never finishes: the watchdog ends the goroutine
 // inside it, and only the deferred calls run.
-func mutexWorker(ctx context.Context, env *demos.Env, who string, start float64, op func(string)) {
+func mutexWorker(ctx context.Context, env *demos.Env, ops int, who string, start float64, op func(string)) {
 	finished := false
 	defer func() {
 		switch {
@@ -163,7 +186,7 @@ func mutexWorker(ctx context.Context, env *demos.Env, who string, start float64,
 			env.Log(who, ev.Done, "stopped by the watchdog in the middle of its operation")
 		}
 	}()
-	for i := range env.Int("ops") {
+	for i := range ops {
 		if env.SleepUntil(ctx, start+float64(i)*opGap) != nil {
 			break
 		}
@@ -212,18 +235,18 @@ func (b *reentrantBox) execute(ctx context.Context, op, who string, n int) error
 	return nil
 }
 
-func reentrantPhase(ctx context.Context, env *demos.Env, o *outcome) error {
+func reentrantPhase(ctx context.Context, env *demos.Env, o *Options, out *outcome) error {
 	env.Phase("2 · isync.ReentrantLock: the holder may take it again; it counts the holds")
 	b := &reentrantBox{env: env, lock: isync.NewReentrantLock()}
 	env.OnStall(func() string { return holderText(b.lock) })
 	t0 := storyNow(env)
 	err := both(ctx,
-		func() error { return worker(ctx, env, "adder", t0, b.add) },
-		func() error { return worker(ctx, env, "remover", t0+removerOffset, b.remove) })
+		func() error { return worker(ctx, env, o.Ops, "adder", t0, b.add) },
+		func() error { return worker(ctx, env, o.Ops, "remover", t0+removerOffset, b.remove) })
 	if err != nil {
 		return err
 	}
-	o.boxFinal = b.total
+	out.boxFinal = b.total
 	env.Logf("main", ev.Note, "the box ends at %d; the lock is free again (%s)", b.total, holderText(b.lock))
 
 	// Only the holder may release, and only what it holds.
@@ -231,25 +254,25 @@ func reentrantPhase(ctx context.Context, env *demos.Env, o *outcome) error {
 	env.Log("adder", ev.Acquire, "takes the re-entrant lock once more")
 	err = b.lock.Unlock("remover")
 	if errors.Is(err, isync.ErrNotOwner) {
-		o.releaseError++
+		out.releaseError++
 	}
 	env.Log("remover", ev.Warn, fmt.Sprintf("releases the lock adder holds: %v", err))
 	_ = b.lock.Unlock("adder")
 	env.Log("adder", ev.Release, "releases it: "+holderText(b.lock))
 	err = b.lock.Unlock("adder")
 	if errors.Is(err, isync.ErrNotHeld) {
-		o.releaseError++
+		out.releaseError++
 	}
 	env.Log("adder", ev.Warn, fmt.Sprintf("releases it once more than it took it: %v", err))
 
 	// The nested form: each worker locks, then calls two functions that
 	// each lock again.
 	n := &nestedReentrant{env: env, lock: b.lock}
-	if err := nestedWorkers(ctx, env, "re-entrant lock", n.work); err != nil {
+	if err := nestedWorkers(ctx, env, o.Workers, "re-entrant lock", n.work); err != nil {
 		return err
 	}
-	o.nested = n.total
-	o.maxHolds = max(b.maxHolds, n.maxHolds)
+	out.nested = n.total
+	out.maxHolds = max(b.maxHolds, n.maxHolds)
 	return nil
 }
 
@@ -311,7 +334,7 @@ func (b *box) executeLocked(who, op string, n int) {
 	b.env.Log(who, ev.Step, fmt.Sprintf("%s → executeLocked: the lock is already held, no second Lock; box now %d", op, b.total), "box", b.total)
 }
 
-func idiomPhase(ctx context.Context, env *demos.Env, o *outcome) error {
+func idiomPhase(ctx context.Context, env *demos.Env, o *Options, out *outcome) error {
 	env.Phase("3 · idiomatic Go: lock once in the exported method, call a ...Locked helper")
 	b := &box{env: env}
 	env.OnStall(func() string {
@@ -322,19 +345,19 @@ func idiomPhase(ctx context.Context, env *demos.Env, o *outcome) error {
 	}
 	t0 := storyNow(env)
 	err := both(ctx,
-		func() error { return worker(ctx, env, "adder", t0, noCtx(b.Add)) },
-		func() error { return worker(ctx, env, "remover", t0+removerOffset, noCtx(b.Remove)) })
+		func() error { return worker(ctx, env, o.Ops, "adder", t0, noCtx(b.Add)) },
+		func() error { return worker(ctx, env, o.Ops, "remover", t0+removerOffset, noCtx(b.Remove)) })
 	if err != nil {
 		return err
 	}
-	o.idiomFinal = b.total
+	out.idiomFinal = b.total
 	env.Logf("main", ev.Note, "the box ends at %d", b.total)
 
 	n := &nestedIdiom{env: env}
-	if err := nestedWorkers(ctx, env, "...Locked helpers", n.Work); err != nil {
+	if err := nestedWorkers(ctx, env, o.Workers, "...Locked helpers", n.Work); err != nil {
 		return err
 	}
-	o.nestedIdiom = n.total
+	out.nestedIdiom = n.total
 	return nil
 }
 
@@ -360,8 +383,8 @@ func (n *nestedIdiom) stepLocked() { n.total++ }
 // Helpers shared by the phases.
 
 // worker does ops operations one story-second apart, from story second start.
-func worker(ctx context.Context, env *demos.Env, who string, start float64, op func(context.Context, string) error) error {
-	for i := range env.Int("ops") {
+func worker(ctx context.Context, env *demos.Env, ops int, who string, start float64, op func(context.Context, string) error) error {
+	for i := range ops {
 		if err := env.SleepUntil(ctx, start+float64(i)*opGap); err != nil {
 			return err
 		}
@@ -369,13 +392,12 @@ func worker(ctx context.Context, env *demos.Env, who string, start float64, op f
 			return err
 		}
 	}
-	env.Logf(who, ev.Done, "did its %d operations", env.Int("ops"))
+	env.Logf(who, ev.Done, "did its %d operations", ops)
 	return nil
 }
 
-// nestedWorkers starts the nested form's workers at once and waits for them.
-func nestedWorkers(ctx context.Context, env *demos.Env, how string, work func(context.Context, string) error) error {
-	k := env.Int("workers")
+// nestedWorkers starts the nested form's k workers at once and waits for them.
+func nestedWorkers(ctx context.Context, env *demos.Env, k int, how string, work func(context.Context, string) error) error {
 	env.Logf("main", ev.Note, "nested form with %s: %d workers each lock, then call two functions that lock again", how, k)
 	errs := make(chan error, k)
 	var wg sync.WaitGroup
@@ -385,15 +407,15 @@ func nestedWorkers(ctx context.Context, env *demos.Env, how string, work func(co
 	wg.Wait()
 	close(errs)
 	for err := range errs {
-		if err != nil {
-			return err
+		if err != nil { // a worker can only fail by being stopped
+			return demos.Stopped(ctx)
 		}
 	}
 	env.Logf("main", ev.Done, "nested form with %s: all %d workers done", how, k)
 	return nil
 }
 
-// both runs f and g at once and returns the first error.
+// both runs f and g at once; they can only fail by being stopped.
 func both(ctx context.Context, f, g func() error) error {
 	errs := make(chan error, 2)
 	var wg sync.WaitGroup
@@ -403,7 +425,7 @@ func both(ctx context.Context, f, g func() error) error {
 	close(errs)
 	for err := range errs {
 		if err != nil {
-			return context.Cause(ctx)
+			return demos.Stopped(ctx)
 		}
 	}
 	return nil
@@ -418,33 +440,33 @@ func holderText(l *isync.ReentrantLock) string {
 	return "nobody holds it"
 }
 
-func conclude(env *demos.Env, o *outcome) ev.Result {
-	ops, k := env.Int("ops"), env.Int("workers")
+func conclude(o *Options, out *outcome) ev.Result {
+	ops, k := o.Ops, o.Workers
 	expected := 2 * k
 	res := ev.Result{
-		Metrics: map[string]any{"ops": ops, "box_final": o.boxFinal, "idiom_final": o.idiomFinal,
-			"deadlock_detected": o.detected, "deadlocked": o.deadlocked, "stuck_ms": ev.Ms(o.stuck),
-			"max_hold_count": o.maxHolds, "workers": k, "nested_expected": expected,
-			"nested_total": o.nested, "nested_idiom_total": o.nestedIdiom, "release_errors": o.releaseError},
-		Timing: []ev.Timing{{Label: o.deadlocked + " waited for its own lock", D: o.stuck}},
+		Metrics: Metrics{Ops: ops, BoxFinal: out.boxFinal, IdiomFinal: out.idiomFinal,
+			DeadlockDetected: out.detected, Deadlocked: out.deadlocked, StuckMs: ev.Ms(out.stuck),
+			MaxHoldCount: out.maxHolds, Workers: k, NestedExpected: expected,
+			NestedTotal: out.nested, NestedIdiomTotal: out.nestedIdiom, ReleaseErrors: out.releaseError},
+		Timing: []ev.Timing{{Label: out.deadlocked + " waited for its own lock", D: out.stuck}},
 		Tables: []ev.Table{{Title: "three boxes", Header: []string{"lock", "outcome"}, Rows: [][]string{
-			{"sync.Mutex, locked twice", deadlockText(o)},
-			{"isync.ReentrantLock", fmt.Sprintf("box %d after %d operations; hold count up to %d; nested %d of %d", o.boxFinal, 2*ops, o.maxHolds, o.nested, expected)},
-			{"sync.Mutex + ...Locked", fmt.Sprintf("box %d after %d operations; nested %d of %d", o.idiomFinal, 2*ops, o.nestedIdiom, expected)},
+			{"sync.Mutex, locked twice", deadlockText(out)},
+			{"isync.ReentrantLock", fmt.Sprintf("box %d after %d operations; hold count up to %d; nested %d of %d", out.boxFinal, 2*ops, out.maxHolds, out.nested, expected)},
+			{"sync.Mutex + ...Locked", fmt.Sprintf("box %d after %d operations; nested %d of %d", out.idiomFinal, 2*ops, out.nestedIdiom, expected)},
 		}}},
 	}
-	fixesWork := o.boxFinal == 0 && o.idiomFinal == 0 && o.nested == expected && o.nestedIdiom == expected &&
-		o.maxHolds >= 2 && o.releaseError == 2
+	fixesWork := out.boxFinal == 0 && out.idiomFinal == 0 && out.nested == expected && out.nestedIdiom == expected &&
+		out.maxHolds >= 2 && out.releaseError == 2
 	switch {
 	case !fixesWork:
 		res.Verdict = fmt.Sprintf("a fixed box went wrong (re-entrant box %d, idiomatic box %d, nested %d and %d of %d, %d wrong releases refused): please report it",
-			o.boxFinal, o.idiomFinal, o.nested, o.nestedIdiom, expected, o.releaseError)
-	case !o.detected:
+			out.boxFinal, out.idiomFinal, out.nested, out.nestedIdiom, expected, out.releaseError)
+	case !out.detected:
 		res.Verdict = "the sync.Mutex box did not deadlock, which it always should: please report it"
 	default:
 		res.Observed = true
 		res.Verdict = fmt.Sprintf("sync.Mutex deadlocked on itself (%s waited %s for a lock it held); "+
-			"the re-entrant lock and the ...Locked helpers both left the box at 0", o.deadlocked, ev.Dur(o.stuck))
+			"the re-entrant lock and the ...Locked helpers both left the box at 0", out.deadlocked, ev.Dur(out.stuck))
 	}
 	return res
 }

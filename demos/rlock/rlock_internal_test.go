@@ -15,18 +15,17 @@ import (
 
 // fixesOnly is the scenario without phase 1, so it can run in fake time.
 func fixesOnly() (demos.Demo, *outcome) {
-	o := &outcome{}
-	d := New()
-	d.Metrics = nil
-	d.Run = func(ctx context.Context, env *demos.Env) (ev.Result, error) {
-		for _, phase := range []func(context.Context, *demos.Env, *outcome) error{reentrantPhase, idiomPhase} {
-			if err := phase(ctx, env, o); err != nil {
+	out := &outcome{}
+	s := scenario()
+	s.Run = func(ctx context.Context, env *demos.Env, o *Options) (ev.Result, error) {
+		for _, phase := range []phase{reentrantPhase, idiomPhase} {
+			if err := phase(ctx, env, o, out); err != nil {
 				return ev.Result{}, err
 			}
 		}
-		return ev.Result{Verdict: "fixes only"}, nil
+		return ev.Result{Verdict: "fixes only", Metrics: Metrics{}}, nil
 	}
-	return d, o
+	return s.Demo(), out
 }
 
 func TestFixesInFakeTime(t *testing.T) {

@@ -21,21 +21,22 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 func TestRlockRealTime(t *testing.T) {
 	for range 3 {
 		res, c := demotest.MustRun(t, rlock.New(), 100)
-		m := res.Metrics
-		if !res.Observed || m["deadlock_detected"] != true || m["box_final"] != 0 || m["idiom_final"] != 0 {
+		m := demotest.Metrics[rlock.Metrics](t, res)
+		if !res.Observed || !m.DeadlockDetected || m.BoxFinal != 0 || m.IdiomFinal != 0 {
 			t.Fatalf("result %+v", res)
 		}
-		who, _ := m["deadlocked"].(string)
+		who := m.Deadlocked
 		if who != "adder" && who != "remover" {
 			t.Fatalf("deadlocked = %q", who)
 		}
 		// The watchdog waited its patience (10 story-s = 100 ms at speed 100)
 		// before acting: a lower bound the code guarantees.
-		if stuck := m["stuck_ms"].(float64); stuck < 100 {
-			t.Errorf("stuck_ms = %v, want ≥ 100", stuck)
+		if m.StuckMs < 100 {
+			t.Errorf("stuck_ms = %v, want ≥ 100", m.StuckMs)
 		}
-		if m["max_hold_count"] != 2 || m["nested_total"] != 20 || m["nested_idiom_total"] != 20 || m["release_errors"] != 2 {
-			t.Errorf("metrics %v", m)
+		if m.MaxHoldCount != 2 || m.NestedTotal != 20 || m.NestedIdiomTotal != 20 || m.ReleaseErrors != 2 ||
+			m.Ops != 5 || m.Workers != 10 || m.NestedExpected != 20 {
+			t.Errorf("metrics %+v", m)
 		}
 		// The deadlock explanation names the holder waiting for itself, and
 		// comes after that worker asked for the lock a second time.
@@ -61,8 +62,8 @@ func TestRlockRealTime(t *testing.T) {
 // the deadlock into the lesson.
 func TestRlockOutlivesShortGlobalWatchdog(t *testing.T) {
 	d := rlock.New()
-	vals := demotest.Values(t, d, "patience=30")
-	res, _, err := demos.Execute(context.Background(), d, demos.Config{Seed: 1, Speed: 100, Values: vals, Watchdog: 100 * time.Millisecond}, &ui.Capture{})
+	knobs := demotest.Knobs(t, d, "patience=30")
+	res, _, err := demos.Execute(context.Background(), d, demos.Config{Seed: 1, Speed: 100, Knobs: knobs, Watchdog: 100 * time.Millisecond}, &ui.Capture{})
 	if err != nil || !res.Observed {
 		t.Fatalf("err %v, result %+v", err, res)
 	}

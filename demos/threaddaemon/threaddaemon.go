@@ -4,7 +4,7 @@ package threaddaemon
 
 import (
 	"context"
-	"embed"
+	_ "embed"
 	"fmt"
 	"math"
 	"slices"
@@ -16,9 +16,6 @@ import (
 	"github.com/pardemo/pardemo/internal/ev"
 )
 
-//go:embed threaddaemon.go
-var source embed.FS
-
 //go:embed lesson.md
 var lesson string
 
@@ -26,23 +23,40 @@ var lesson string
 // random sleep from 0 up to it, as in the cookbook.
 const maxWork = 2.0
 
+// Options are the scenario's knobs.
+type Options struct {
+	Workers   int // workers, each sleeping a random 0–2 story-seconds
+	ExitAfter int // story-seconds main lives before it returns without waiting
+}
+
+// Metrics are what the scenario measured.
+type Metrics struct {
+	Workers        int                `json:"workers"`          // workers in each part (--workers)
+	ExitAfterS     int                `json:"exit_after_s"`     // story-seconds main lived before returning without waiting (--exit-after)
+	FinishedAtExit int                `json:"finished_at_exit"` // workers that had added to the total when main returned
+	CutOff         int                `json:"cut_off"`          // workers that had not: with finished_at_exit they add up to workers
+	TotalAtExit    int                `json:"total_at_exit"`    // the shared total main saw when it returned (equals finished_at_exit)
+	Finished       []string           `json:"finished"`         // names of the workers that finished before main returned, in the order they finished
+	DelaysS        map[string]float64 `json:"delays_s"`         // each worker's random sleep in story seconds, by name: {"w-1":0.83, …}
+	TotalWaited    int                `json:"total_waited"`     // part 2 (main waits with a WaitGroup): the total, always workers
+	WaitedMs       float64            `json:"waited_ms"`        // part 2: how long main waited for every worker
+}
+
 // New returns the scenario.
 func New() demos.Demo {
-	return demos.Demo{
-		Name: "thread daemon", ID: "T3", Chapter: 1,
+	return demos.Scenario[Options, Metrics]{
+		Name: "thread daemon", ID: "T3",
 		Title:  "Workers nobody waits for die with the program",
 		Python: "Thread(daemon=True)",
 		Go:     "any goroutine — none outlives main; sync.WaitGroup makes main wait for it",
-		Params: []demos.Param{
-			demos.Int("workers", "workers, each sleeping a random 0–2 story-seconds", 10, 1, 50),
-			demos.Int("exit-after", "story-seconds main lives before it returns without waiting", 1, 0, 3),
+		Knobs: func(k *demos.Knobs, o *Options) {
+			k.Int(&o.Workers, "workers", "workers, each sleeping a random 0–2 story-seconds", 10, 1, 50)
+			k.Int(&o.ExitAfter, "exit-after", "story-seconds main lives before it returns without waiting", 1, 0, 3)
 		},
-		Metrics: []string{"workers", "exit_after_s", "finished_at_exit", "cut_off", "total_at_exit", "finished",
-			"delays_s", "total_waited", "waited_ms"},
 		Explain: lesson,
-		Source:  source,
+		Lesson:  []string{"demos/threaddaemon/threaddaemon.go"},
 		Run:     run,
-	}
+	}.Demo()
 }
 
 // program stands for one run of a program: workers add to a shared total
@@ -79,8 +93,8 @@ func (p *program) exit() (int, []string) {
 	return p.total, slices.Clone(p.finished)
 }
 
-func run(ctx context.Context, env *demos.Env) (ev.Result, error) {
-	n, exitAfter := env.Int("workers"), env.Int("exit-after")
+func run(ctx context.Context, env *demos.Env, o *Options) (ev.Result, error) {
+	n, exitAfter := o.Workers, o.ExitAfter
 	names := make([]string, n)
 	delays := make([]float64, n)
 	for i := range n { // drawn up front, so --seed replays the run
@@ -130,7 +144,7 @@ func run(ctx context.Context, env *demos.Env) (ev.Result, error) {
 	wg.Wait()
 	waited := env.Now() - begin
 	if ctx.Err() != nil {
-		return ev.Result{}, context.Cause(ctx)
+		return ev.Result{}, demos.Stopped(ctx)
 	}
 	totalWaited, _ := p2.exit()
 	env.Log("main", ev.Done, fmt.Sprintf("returns: total = %d, after waiting %s", totalWaited, ev.Dur(waited)), "total", totalWaited)
@@ -146,7 +160,7 @@ func orNone(xs []string) string {
 
 func conclude(env *demos.Env, exitAfter int, names []string, delays []float64, finished []string, totalAtExit, totalWaited int, lived, waited time.Duration) ev.Result {
 	n := len(names)
-	delayMap := map[string]any{}
+	delayMap := make(map[string]float64, n)
 	tb := ev.Table{Title: "workers", Header: []string{"worker", "sleeps (story s)", "main returns without waiting", "main waits"}}
 	for i, name := range names {
 		delayMap[name] = math.Round(delays[i]*1000) / 1000
@@ -158,9 +172,9 @@ func conclude(env *demos.Env, exitAfter int, names []string, delays []float64, f
 	}
 	cut := n - len(finished)
 	res := ev.Result{
-		Metrics: map[string]any{"workers": n, "exit_after_s": exitAfter, "finished_at_exit": len(finished), "cut_off": cut,
-			"total_at_exit": totalAtExit, "finished": finished, "delays_s": delayMap,
-			"total_waited": totalWaited, "waited_ms": ev.Ms(waited)},
+		Metrics: Metrics{Workers: n, ExitAfterS: exitAfter, FinishedAtExit: len(finished), CutOff: cut,
+			TotalAtExit: totalAtExit, Finished: finished, DelaysS: delayMap,
+			TotalWaited: totalWaited, WaitedMs: ev.Ms(waited)},
 		Tables: []ev.Table{tb},
 		Timing: []ev.Timing{
 			{Label: "main lived without waiting", D: lived},

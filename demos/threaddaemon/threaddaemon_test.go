@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -26,20 +27,20 @@ func TestSplitInFakeTime(t *testing.T) {
 	for _, exit := range []int{0, 1, 2} {
 		synctest.Test(t, func(t *testing.T) {
 			res, c := demotest.MustRun(t, threaddaemon.New(), 1, fmt.Sprint("exit-after=", exit))
-			m := res.Metrics
-			delays := m["delays_s"].(map[string]any)
+			m := demotest.Metrics[threaddaemon.Metrics](t, res)
+			delays := m.DelaysS
 			var want []string
 			longest := 0.0
 			for name, d := range delays {
-				if d.(float64) < float64(exit) {
+				if d < float64(exit) {
 					want = append(want, name)
 				}
-				longest = max(longest, d.(float64))
+				longest = max(longest, d)
 			}
-			got := slices.Clone(m["finished"].([]string))
+			got := slices.Clone(m.Finished)
 			// finished is in finishing order: sleeps must not decrease.
 			for i := 1; i < len(got); i++ {
-				if delays[got[i]].(float64) < delays[got[i-1]].(float64) {
+				if delays[got[i]] < delays[got[i-1]] {
 					t.Errorf("exit=%d: %s finished after %s but slept less", exit, got[i], got[i-1])
 				}
 			}
@@ -48,11 +49,12 @@ func TestSplitInFakeTime(t *testing.T) {
 			if !slices.Equal(got, want) {
 				t.Errorf("exit=%d: finished %v, want %v (delays %v)", exit, got, want, delays)
 			}
-			if m["total_at_exit"] != len(want) || m["cut_off"] != 10-len(want) || m["total_waited"] != 10 {
-				t.Errorf("exit=%d: metrics %v", exit, m)
+			if m.TotalAtExit != len(want) || m.CutOff != 10-len(want) || m.TotalWaited != 10 ||
+				m.Workers != 10 || m.ExitAfterS != exit || m.FinishedAtExit != len(want) || len(delays) != 10 {
+				t.Errorf("exit=%d: metrics %+v", exit, m)
 			}
 			// delays_s is rounded to ms; the wait is the exact longest sleep.
-			if w := m["waited_ms"].(float64); w < longest*1000-1 || w > longest*1000+1 {
+			if w := m.WaitedMs; w < longest*1000-1 || w > longest*1000+1 {
 				t.Errorf("exit=%d: waited %v ms, longest sleep %v s", exit, w, longest)
 			}
 			if res.Observed != (len(want) < 10) {
@@ -74,8 +76,10 @@ func TestSeedReplays(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		a, _ := demotest.MustRun(t, threaddaemon.New(), 1)
 		b, _ := demotest.MustRun(t, threaddaemon.New(), 1)
-		if fmt.Sprint(a.Metrics["delays_s"]) != fmt.Sprint(b.Metrics["delays_s"]) {
-			t.Errorf("same seed, different sleeps: %v vs %v", a.Metrics["delays_s"], b.Metrics["delays_s"])
+		da := demotest.Metrics[threaddaemon.Metrics](t, a).DelaysS
+		db := demotest.Metrics[threaddaemon.Metrics](t, b).DelaysS
+		if len(da) == 0 || !maps.Equal(da, db) {
+			t.Errorf("same seed, different sleeps: %v vs %v", da, db)
 		}
 	})
 }
@@ -85,10 +89,10 @@ func TestSeedReplays(t *testing.T) {
 func TestInvariantsRealTime(t *testing.T) {
 	for _, knobs := range [][]string{nil, {"workers=50", "exit-after=0"}, {"workers=3", "exit-after=3"}} {
 		res, _ := demotest.MustRun(t, threaddaemon.New(), 300, knobs...)
-		m := res.Metrics
-		if m["total_at_exit"] != len(m["finished"].([]string)) || m["total_waited"] != m["workers"] ||
-			m["cut_off"].(int)+m["finished_at_exit"].(int) != m["workers"] {
-			t.Errorf("%v: metrics %v", knobs, m)
+		m := demotest.Metrics[threaddaemon.Metrics](t, res)
+		if m.TotalAtExit != len(m.Finished) || m.TotalWaited != m.Workers ||
+			m.CutOff+m.FinishedAtExit != m.Workers {
+			t.Errorf("%v: metrics %+v", knobs, m)
 		}
 	}
 }
@@ -113,8 +117,9 @@ func TestInterrupted(t *testing.T) {
 func TestNobodyCutOffIsHonest(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		res, _ := demotest.MustRun(t, threaddaemon.New(), 10, "exit-after=3", "workers=4")
-		if res.Metrics["cut_off"] != 0 || res.Metrics["total_at_exit"] != 4 || res.Observed || res.Hint == "" {
-			t.Fatalf("want nobody cut off, lesson not observed, a hint; got %v %q (hint %q)", res.Metrics, res.Verdict, res.Hint)
+		m := demotest.Metrics[threaddaemon.Metrics](t, res)
+		if m.CutOff != 0 || m.TotalAtExit != 4 || res.Observed || res.Hint == "" {
+			t.Fatalf("want nobody cut off, lesson not observed, a hint; got %+v %q (hint %q)", m, res.Verdict, res.Hint)
 		}
 	})
 }

@@ -4,7 +4,7 @@ package threadjoin
 
 import (
 	"context"
-	"embed"
+	_ "embed"
 	"fmt"
 	"math"
 	"time"
@@ -12,9 +12,6 @@ import (
 	"github.com/pardemo/pardemo/demos"
 	"github.com/pardemo/pardemo/internal/ev"
 )
-
-//go:embed threadjoin.go
-var source embed.FS
 
 //go:embed lesson.md
 var lesson string
@@ -28,21 +25,34 @@ const (
 	timeout  = 1.0
 )
 
+// Options are the scenario's knobs.
+type Options struct {
+	Workers int // workers, each sleeping 2 story-seconds
+}
+
+// Metrics are what the scenario measured.
+type Metrics struct {
+	Workers           int     `json:"workers"`             // workers in each of parts A and B
+	SerialMs          float64 `json:"serial_ms"`           // part A: each worker joined right after its start
+	ConcurrentMs      float64 `json:"concurrent_ms"`       // part B: all started, then all joined
+	Ratio             float64 `json:"ratio"`               // serial_ms / concurrent_ms; about the number of workers
+	TimeoutJoinMs     float64 `json:"timeout_join_ms"`     // part C: when join(timeout) returned
+	AliveAfterTimeout bool    `json:"alive_after_timeout"` // part C: the worker was still alive when it did
+}
+
 // New returns the scenario.
 func New() demos.Demo {
-	return demos.Demo{
-		Name: "thread join", ID: "T2", Chapter: 1,
+	return demos.Scenario[Options, Metrics]{
+		Name: "thread join", ID: "T2",
 		Title:  "Where you join decides whether workers overlap",
 		Python: "Thread.join() and Thread.join(timeout)",
 		Go:     "wait on a done channel (or sync.WaitGroup); select with time.After for a timeout",
-		Params: []demos.Param{
-			demos.Int("workers", "workers, each sleeping 2 story-seconds (the cookbook used 50)", 10, 1, 50),
+		Knobs: func(k *demos.Knobs, o *Options) {
+			k.Int(&o.Workers, "workers", "workers, each sleeping 2 story-seconds (the cookbook used 50)", 10, 1, 50)
 		},
-		Metrics: []string{"workers", "serial_ms", "concurrent_ms", "ratio", "timeout_join_ms", "alive_after_timeout"},
 		Explain: lesson,
-		Source:  source,
 		Run:     run,
-	}
+	}.Demo()
 }
 
 // thread is Python's Thread object in a few lines: a body, a start, and a
@@ -103,8 +113,8 @@ func sleeper(env *demos.Env, name string, seconds float64) func(ctx context.Cont
 	}
 }
 
-func run(ctx context.Context, env *demos.Env) (ev.Result, error) {
-	n := env.Int("workers")
+func run(ctx context.Context, env *demos.Env, o *Options) (ev.Result, error) {
+	n := o.Workers
 
 	env.Phase(fmt.Sprintf("A: start a worker, join it, then start the next (%d workers)", n))
 	begin := env.Now()
@@ -113,7 +123,7 @@ func run(ctx context.Context, env *demos.Env) (ev.Result, error) {
 		t.start(ctx)
 		t.join() // joining here, before the next start, serialises the workers
 		if ctx.Err() != nil {
-			return ev.Result{}, context.Cause(ctx)
+			return ev.Result{}, demos.Stopped(ctx)
 		}
 	}
 	serial := env.Now() - begin
@@ -130,7 +140,7 @@ func run(ctx context.Context, env *demos.Env) (ev.Result, error) {
 		t.join()
 	}
 	if ctx.Err() != nil {
-		return ev.Result{}, context.Cause(ctx)
+		return ev.Result{}, demos.Stopped(ctx)
 	}
 	concurrent := env.Now() - begin
 	env.Log("main", ev.Step, fmt.Sprintf("all %d joined after %s (%.1f story-s)", n, ev.Dur(concurrent), story(env, concurrent)))
@@ -147,7 +157,7 @@ func run(ctx context.Context, env *demos.Env) (ev.Result, error) {
 	// Timing out did not stop the worker: join it for real, so it is collected.
 	slow.join()
 	if ctx.Err() != nil {
-		return ev.Result{}, context.Cause(ctx)
+		return ev.Result{}, demos.Stopped(ctx)
 	}
 	env.Log("main", ev.Step, fmt.Sprintf("join() returned after %s; is_alive() = %v", ev.Dur(env.Now()-begin), slow.alive()))
 	return conclude(env, n, serial, concurrent, waited, stillAlive), nil
@@ -162,8 +172,8 @@ func conclude(env *demos.Env, n int, serial, concurrent, waited time.Duration, a
 		ratio = float64(serial) / float64(concurrent)
 	}
 	res := ev.Result{
-		Metrics: map[string]any{"workers": n, "serial_ms": ev.Ms(serial), "concurrent_ms": ev.Ms(concurrent),
-			"ratio": math.Round(ratio*100) / 100, "timeout_join_ms": ev.Ms(waited), "alive_after_timeout": alive},
+		Metrics: Metrics{Workers: n, SerialMs: ev.Ms(serial), ConcurrentMs: ev.Ms(concurrent),
+			Ratio: math.Round(ratio*100) / 100, TimeoutJoinMs: ev.Ms(waited), AliveAfterTimeout: alive},
 		Timing: []ev.Timing{
 			{Label: "A: join right after start", D: serial},
 			{Label: "B: start all, then join all", D: concurrent},

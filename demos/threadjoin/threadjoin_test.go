@@ -25,9 +25,10 @@ func TestWallsInFakeTime(t *testing.T) {
 	for _, n := range []int{1, 3, 10} {
 		synctest.Test(t, func(t *testing.T) {
 			res, _ := demotest.MustRun(t, threadjoin.New(), 1, fmt.Sprint("workers=", n))
-			m := res.Metrics
-			if m["serial_ms"] != float64(n)*2000 || m["concurrent_ms"] != 2000.0 || m["ratio"] != float64(n) ||
-				m["timeout_join_ms"] != 1000.0 || m["alive_after_timeout"] != true {
+			m := demotest.Metrics[threadjoin.Metrics](t, res)
+			want := threadjoin.Metrics{Workers: n, SerialMs: float64(n) * 2000, ConcurrentMs: 2000, Ratio: float64(n),
+				TimeoutJoinMs: 1000, AliveAfterTimeout: true}
+			if m != want {
 				t.Errorf("n=%d: metrics %v", n, m)
 			}
 			if res.Observed != (n > 1) {
@@ -74,9 +75,9 @@ func TestOverlapFromEvents(t *testing.T) {
 
 func TestRealTime(t *testing.T) {
 	res, _ := demotest.MustRun(t, threadjoin.New(), 500, "workers=20")
-	m := res.Metrics
+	m := demotest.Metrics[threadjoin.Metrics](t, res)
 	// Sleeps never end early, so serial ≥ 20 × 4 ms whatever the machine.
-	if m["serial_ms"].(float64) < 80 || m["workers"] != 20 {
+	if m.SerialMs < 80 || m.Workers != 20 {
 		t.Errorf("metrics %v", m)
 	}
 }

@@ -6,7 +6,7 @@ package threadstart
 import (
 	"cmp"
 	"context"
-	"embed"
+	_ "embed"
 	"fmt"
 	"math"
 	"sync"
@@ -15,9 +15,6 @@ import (
 	"github.com/pardemo/pardemo/demos"
 	"github.com/pardemo/pardemo/internal/ev"
 )
-
-//go:embed threadstart.go
-var source embed.FS
 
 //go:embed lesson.md
 var lesson string
@@ -28,22 +25,37 @@ const (
 	everyB = 2.0
 )
 
+// Options are the scenario's knobs.
+type Options struct {
+	Times int // messages each worker prints
+}
+
+// Metrics are what the scenario measured.
+type Metrics struct {
+	Times          int     `json:"times"`            // messages each worker printed per round (--times)
+	StartMs        float64 `json:"start_ms"`         // how long main took to start both workers (round 1): starting does not wait
+	MainEndedFirst bool    `json:"main_ended_first"` // round 1 (no join): main's "ended" came before either worker's last message
+	EndedAheadMs   float64 `json:"ended_ahead_ms"`   // round 1: how long before the last worker's message main said it ended
+	JoinedWallMs   float64 `json:"joined_wall_ms"`   // round 2 (join): main's wall time
+	JoinedStoryS   float64 `json:"joined_story_s"`   // round 2 (join): main's wall time in story seconds
+	LongestStoryS  float64 `json:"longest_story_s"`  // the longest worker's planned time in story seconds: joined_story_s should be near it
+	SumStoryS      float64 `json:"sum_story_s"`      // both workers' planned times added up, in story seconds: what joining one by one would cost
+}
+
 // New returns the scenario.
 func New() demos.Demo {
-	return demos.Demo{
-		Name: "thread start", ID: "T1", Chapter: 1,
+	return demos.Scenario[Options, Metrics]{
+		Name: "thread start", ID: "T1",
 		Title:  "Start workers: start returns at once, join waits for the slowest",
 		Python: "threading.Thread(target=f, args=…) or a Thread subclass with run()",
 		Go:     "sync.WaitGroup around go f(args…) or go w.Run()",
-		Params: []demos.Param{
-			demos.Int("times", "messages each worker prints (A every 1 story-second, B every 2)", 5, 1, 10),
+		Knobs: func(k *demos.Knobs, o *Options) {
+			k.Int(&o.Times, "times", "messages each worker prints (A every 1 story-second, B every 2)", 5, 1, 10)
 		},
-		Metrics: []string{"times", "start_ms", "main_ended_first", "ended_ahead_ms",
-			"joined_wall_ms", "joined_story_s", "longest_story_s", "sum_story_s"},
 		Explain: lesson,
-		Source:  source,
+		Lesson:  []string{"demos/threadstart/threadstart.go"},
 		Run:     run,
-	}
+	}.Demo()
 }
 
 // Style 1 — a worker is a function, started with its arguments:
@@ -94,8 +106,8 @@ type round struct {
 	finished [2]time.Duration // A's and B's last message
 }
 
-func run(ctx context.Context, env *demos.Env) (ev.Result, error) {
-	times := env.Int("times")
+func run(ctx context.Context, env *demos.Env, o *Options) (ev.Result, error) {
+	times := o.Times
 	env.Phase("round 1: main starts A and B and does not join them")
 	free, err := startRound(ctx, env, times, false)
 	if err != nil {
@@ -171,9 +183,9 @@ func conclude(env *demos.Env, times int, free, joined round) ev.Result {
 	tb.Rows = append(tb.Rows, []string{"main", "", "", "ended +" + ev.Dur(free.ended-free.begin), "ended +" + ev.Dur(wall)})
 
 	res := ev.Result{
-		Metrics: map[string]any{"times": times, "start_ms": ev.Ms(free.started), "main_ended_first": mainFirst,
-			"ended_ahead_ms": ev.Ms(ahead), "joined_wall_ms": ev.Ms(wall), "joined_story_s": round2(storyWall),
-			"longest_story_s": longest, "sum_story_s": sum},
+		Metrics: Metrics{Times: times, StartMs: ev.Ms(free.started), MainEndedFirst: mainFirst,
+			EndedAheadMs: ev.Ms(ahead), JoinedWallMs: ev.Ms(wall), JoinedStoryS: round2(storyWall),
+			LongestStoryS: longest, SumStoryS: sum},
 		Tables: []ev.Table{tb},
 		Timing: []ev.Timing{
 			{Label: "starting A and B", D: free.started},

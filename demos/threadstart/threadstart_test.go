@@ -70,10 +70,11 @@ func TestScheduleInFakeTime(t *testing.T) {
 				t.Errorf("round %d: B spoke at %v, want %v", r, got, want)
 			}
 		}
-		m := res.Metrics
-		if m["joined_wall_ms"] != 10000.0 || m["joined_story_s"] != 10.0 || m["longest_story_s"] != 10.0 ||
-			m["sum_story_s"] != 15.0 || m["main_ended_first"] != true || m["ended_ahead_ms"] != 10000.0 || m["start_ms"] != 0.0 {
-			t.Errorf("metrics %v", m)
+		m := demotest.Metrics[threadstart.Metrics](t, res)
+		want := threadstart.Metrics{Times: 5, StartMs: 0, MainEndedFirst: true, EndedAheadMs: 10000,
+			JoinedWallMs: 10000, JoinedStoryS: 10, LongestStoryS: 10, SumStoryS: 15}
+		if m != want {
+			t.Errorf("metrics %+v, want %+v", m, want)
 		}
 		if !res.Observed {
 			t.Errorf("not observed: %s", res.Verdict)
@@ -128,7 +129,7 @@ func TestRealTime(t *testing.T) {
 	if n != 16 {
 		t.Errorf("%d worker messages, want 16", n)
 	}
-	if w := res.Metrics["joined_wall_ms"].(float64); w < 40 { // 8 story-s at speed 200
+	if w := demotest.Metrics[threadstart.Metrics](t, res).JoinedWallMs; w < 40 { // 8 story-s at speed 200
 		t.Errorf("joined wall %v ms is shorter than the longest worker", w)
 	}
 }

@@ -5,7 +5,7 @@ package threadtimer
 
 import (
 	"context"
-	"embed"
+	_ "embed"
 	"fmt"
 	"strings"
 	"sync"
@@ -15,9 +15,6 @@ import (
 	"github.com/pardemo/pardemo/demos"
 	"github.com/pardemo/pardemo/internal/ev"
 )
-
-//go:embed threadtimer.go
-var source embed.FS
 
 //go:embed lesson.md
 var lesson string
@@ -32,34 +29,53 @@ const (
 	interval    = 1.0
 )
 
+// Options are the scenario's knobs.
+type Options struct {
+	Ticks int  // greetings before main stops the repeating timer
+	Work  int  // story-seconds each greeting's callback works
+	Drain bool // let the live callbacks finish their work at the end instead of cancelling it
+}
+
+// Metrics are what the scenario measured.
+type Metrics struct {
+	Ticks              int     `json:"ticks"`               // greetings of the self-re-arming timer before main stopped it (--ticks)
+	MaxLive            int     `json:"max_live"`            // the most callbacks alive at once: above 1 means a backlog
+	LivePerTick        []int   `json:"live_per_tick"`       // callbacks alive as each greeting began: [1,2,3,…] when the work outlasts the interval
+	FiredOnce          bool    `json:"fired_once"`          // timer-1 fired exactly once
+	FiredAtMs          float64 `json:"fired_at_ms"`         // when timer-1 fired, after it was armed
+	CancelledStopped   bool    `json:"cancelled_stopped"`   // timer-2's Stop() returned true and its function never ran
+	StoppedPending     bool    `json:"stopped_pending"`     // Stop() on the greeter's already armed next timer returned true
+	LiveAtStop         int     `json:"live_at_stop"`        // callbacks still working when main stopped the greeter
+	FinishedCallbacks  int     `json:"finished_callbacks"`  // callbacks that finished their work
+	CancelledCallbacks int     `json:"cancelled_callbacks"` // callbacks whose work main cancelled: with finished_callbacks they add up to ticks
+}
+
 // New returns the scenario.
 func New() demos.Demo {
-	return demos.Demo{
-		Name: "thread timer", ID: "T4", Chapter: 1,
+	return demos.Scenario[Options, Metrics]{
+		Name: "thread timer", ID: "T4",
 		Title:  "Timers run a function later; a slow repeating one piles up callbacks",
 		Python: "threading.Timer",
 		Go:     "time.AfterFunc (Stop cancels it); time.Ticker for a steady beat",
-		Params: []demos.Param{
-			demos.Int("ticks", "greetings before main stops the repeating timer", 5, 1, 20),
-			demos.Int("work", "story-seconds each greeting's callback works (sleeps)", 10, 0, 20),
-			demos.Bool("drain", "at the end, let the live callbacks finish their work instead of cancelling it"),
+		Knobs: func(k *demos.Knobs, o *Options) {
+			k.Int(&o.Ticks, "ticks", "greetings before main stops the repeating timer", 5, 1, 20)
+			k.Int(&o.Work, "work", "story-seconds each greeting's callback works (sleeps)", 10, 0, 20)
+			k.Bool(&o.Drain, "drain", "at the end, let the live callbacks finish their work instead of cancelling it")
 		},
-		Metrics: []string{"ticks", "max_live", "live_per_tick", "fired_once", "fired_at_ms", "cancelled_stopped",
-			"stopped_pending", "live_at_stop", "finished_callbacks", "cancelled_callbacks"},
 		Explain: lesson,
-		Source:  source,
+		Lesson:  []string{"demos/threadtimer/threadtimer.go"},
 		Run:     run,
-	}
+	}.Demo()
 }
 
-func run(ctx context.Context, env *demos.Env) (ev.Result, error) {
+func run(ctx context.Context, env *demos.Env, o *Options) (ev.Result, error) {
 	env.Phase("1. a one-shot timer, and a timer stopped before it fires")
 	one, err := oneShots(ctx, env)
 	if err != nil {
 		return ev.Result{}, err
 	}
 
-	ticks, work := env.Int("ticks"), float64(env.Int("work"))
+	ticks, work := o.Ticks, float64(o.Work)
 	env.Phase(fmt.Sprintf("2. a timer that re-arms itself every %g story-second; each greeting then works %g story-seconds", interval, work))
 	// The callbacks' work runs under its own context, so main can cut it
 	// short at the end without ending the run.
@@ -76,7 +92,7 @@ func run(ctx context.Context, env *demos.Env) (ev.Result, error) {
 	if ctx.Err() == nil {
 		env.Log("main", ev.Step, fmt.Sprintf("after %d greetings: stops the repeating timer; Stop() on the already armed next greeting = %v", ticks, pending),
 			"stopped", pending)
-		if env.Bool("drain") {
+		if o.Drain {
 			env.Log("main", ev.Wait, fmt.Sprintf("waits for the %d live callbacks to finish their work", liveAtStop))
 		} else {
 			env.Log("main", ev.Step, fmt.Sprintf("cancels the work of the %d live callbacks", liveAtStop))
@@ -85,7 +101,7 @@ func run(ctx context.Context, env *demos.Env) (ev.Result, error) {
 	}
 	g.calls.Wait() // every armed or running callback is accounted for: nothing leaks
 	if ctx.Err() != nil {
-		return ev.Result{}, context.Cause(ctx)
+		return ev.Result{}, demos.Stopped(ctx)
 	}
 	env.Log("main", ev.Done, fmt.Sprintf("all callbacks have returned: %d finished their work, %d were cancelled", g.finished, g.cancelled))
 	return conclude(env, one, g, pending, liveAtStop), nil
@@ -136,7 +152,7 @@ func oneShots(ctx context.Context, env *demos.Env) (oneShotResult, error) {
 		if !t1.Stop() && r.firedAt == 0 {
 			<-fired // it is firing right now: let its callback finish
 		}
-		return r, context.Cause(ctx)
+		return r, demos.Stopped(ctx)
 	}
 	r.stopAgain = t1.Stop()
 	env.Log("main", ev.Step, fmt.Sprintf("timer-1.Stop() = %v: too late, it has fired", r.stopAgain), "stopped", r.stopAgain)
@@ -253,10 +269,10 @@ func conclude(env *demos.Env, one oneShotResult, g *greeter, pending bool, liveA
 	}
 	cancelledOK := one.stopped && !one.ran2
 	res := ev.Result{
-		Metrics: map[string]any{"ticks": g.ticks, "max_live": g.maxLive, "live_per_tick": g.perTick,
-			"fired_once": one.fires == 1, "fired_at_ms": ev.Ms(one.firedAt), "cancelled_stopped": cancelledOK,
-			"stopped_pending": pending, "live_at_stop": liveAtStop,
-			"finished_callbacks": g.finished, "cancelled_callbacks": g.cancelled},
+		Metrics: Metrics{Ticks: g.ticks, MaxLive: g.maxLive, LivePerTick: g.perTick,
+			FiredOnce: one.fires == 1, FiredAtMs: ev.Ms(one.firedAt), CancelledStopped: cancelledOK,
+			StoppedPending: pending, LiveAtStop: liveAtStop,
+			FinishedCallbacks: g.finished, CancelledCallbacks: g.cancelled},
 		Timing: []ev.Timing{{Label: "timer-1 fired after", D: one.firedAt}},
 	}
 	res.Verdict = fmt.Sprintf("timer-1 fired once after %.2f story-s; timer-2 was stopped in time and never fired; the repeating greeter's live callbacks grew to %d over %d greetings (%s): a backlog",

@@ -66,11 +66,11 @@ func TestSequenceInFakeTime(t *testing.T) {
 				t.Errorf("greeting %d at %v, want %ds", k, e.T, 2+k)
 			}
 		}
-		m := res.Metrics
-		if m["ticks"] != 5 || m["max_live"] != 5 || fmt.Sprint(m["live_per_tick"]) != "[1 2 3 4 5]" ||
-			m["fired_once"] != true || m["fired_at_ms"] != 1000.0 || m["cancelled_stopped"] != true ||
-			m["stopped_pending"] != true || m["live_at_stop"] != 5 || m["finished_callbacks"] != 0 || m["cancelled_callbacks"] != 5 {
-			t.Errorf("metrics %v", m)
+		m := demotest.Metrics[threadtimer.Metrics](t, res)
+		if m.Ticks != 5 || m.MaxLive != 5 || !slices.Equal(m.LivePerTick, []int{1, 2, 3, 4, 5}) ||
+			!m.FiredOnce || m.FiredAtMs != 1000 || !m.CancelledStopped ||
+			!m.StoppedPending || m.LiveAtStop != 5 || m.FinishedCallbacks != 0 || m.CancelledCallbacks != 5 {
+			t.Errorf("metrics %+v", m)
 		}
 		if !res.Observed {
 			t.Errorf("not observed: %s", res.Verdict)
@@ -88,8 +88,8 @@ func TestDrainInFakeTime(t *testing.T) {
 				t.Errorf("greeting %d did not finish at %ds", k, 12+k)
 			}
 		}
-		if res.Metrics["finished_callbacks"] != 3 || res.Metrics["cancelled_callbacks"] != 0 {
-			t.Errorf("metrics %v", res.Metrics)
+		if m := demotest.Metrics[threadtimer.Metrics](t, res); m.FinishedCallbacks != 3 || m.CancelledCallbacks != 0 {
+			t.Errorf("metrics %+v", m)
 		}
 	})
 }
@@ -98,8 +98,8 @@ func TestDrainInFakeTime(t *testing.T) {
 func TestNoBacklogWithoutWork(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		res, _ := demotest.MustRun(t, threadtimer.New(), 1, "work=0")
-		if res.Metrics["max_live"] != 1 || res.Observed || res.Hint == "" {
-			t.Errorf("observed %v, hint %q, metrics %v", res.Observed, res.Hint, res.Metrics)
+		if m := demotest.Metrics[threadtimer.Metrics](t, res); m.MaxLive != 1 || res.Observed || res.Hint == "" {
+			t.Errorf("observed %v, hint %q, metrics %+v", res.Observed, res.Hint, m)
 		}
 	})
 }
@@ -108,9 +108,9 @@ func TestNoBacklogWithoutWork(t *testing.T) {
 // and every callback is accounted for whatever the schedule.
 func TestRealTime(t *testing.T) {
 	res, c := demotest.MustRun(t, threadtimer.New(), 200, "ticks=8")
-	m := res.Metrics
-	if m["ticks"] != 8 || m["finished_callbacks"].(int)+m["cancelled_callbacks"].(int) != 8 || m["fired_once"] != true {
-		t.Errorf("metrics %v", m)
+	m := demotest.Metrics[threadtimer.Metrics](t, res)
+	if m.Ticks != 8 || m.FinishedCallbacks+m.CancelledCallbacks != 8 || !m.FiredOnce {
+		t.Errorf("metrics %+v", m)
 	}
 	// Each greeting sees at most one more live callback than the previous.
 	prev := 0

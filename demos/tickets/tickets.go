@@ -3,25 +3,23 @@
 package tickets
 
 import (
+	"bytes"
 	"context"
-	"embed"
+	_ "embed"
 	"encoding/json"
-	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/pardemo/pardemo/demos"
 	"github.com/pardemo/pardemo/internal/ev"
 	"github.com/pardemo/pardemo/internal/proc"
 )
-
-//go:embed tickets.go
-var source embed.FS
 
 //go:embed lesson.md
 var lesson string
@@ -35,42 +33,117 @@ const (
 
 const roleBuyer = "tickets/buyer"
 
-// New returns the scenario.
-func New() demos.Demo {
-	return demos.Demo{
-		Name: "tickets", ID: "I4", Chapter: 5,
-		Title:  "Buyer processes share a file database: without a file lock they oversell it",
-		Python: "multiprocessing.Lock / fcntl.flock", Go: "an advisory file lock (gofrs/flock) on a separate .lock file",
-		Params: []demos.Param{
-			demos.Bool("lock", "hold a file lock across each buyer's read-modify-write"),
-			demos.Int("tickets", "tickets in the database at the start", 1, 0, 1_000),
-			demos.Int("buyers", "buyer processes", 3, 1, 32),
-			demos.Path("db", "the database file, created or overwritten and left in place (default: a temporary file, removed afterwards)"),
-		},
-		Check:    checkDB,
-		Metrics:  []string{"tickets", "buyers", "lock", "sold", "oversold", "successes", "left", "lost_sales", "db_valid", "db", "pids"},
-		Explain:  lesson,
-		Source:   source,
-		Run:      run,
-		Children: map[string]demos.ChildRole{roleBuyer: buyer},
-	}
+// Options are the scenario's knobs.
+type Options struct {
+	Lock    bool   // hold the file lock across each buyer's read-modify-write
+	Tickets int    // tickets in the database at the start
+	Buyers  int    // buyer processes
+	DB      string // the database file; "" means a temporary one
+	Force   bool   // replace a --db that is a symbolic link or not a ticket database
 }
 
-// checkDB turns a --db that cannot work into a usage error before any
-// process starts: its directory must exist, and it must not be a directory.
-func checkDB(v *demos.Values) error {
-	path := v.String("db")
+// Metrics are what the scenario measured.
+type Metrics struct {
+	Tickets   int    `json:"tickets"`    // tickets in the database at the start (--tickets)
+	Buyers    int    `json:"buyers"`     // buyer processes started (--buyers)
+	Lock      bool   `json:"lock"`       // each buyer held the file lock across its read-modify-write (--lock)
+	Sold      int    `json:"sold"`       // buyers told they got a ticket, whether or not the ticket existed
+	Oversold  int    `json:"oversold"`   // sales beyond the tickets that existed: max(0, sold - tickets); always 0 with --lock
+	Successes int    `json:"successes"`  // buyers who bought: the same number as sold (a sale is a buyer's success)
+	Left      int    `json:"left"`       // the count the database holds at the end
+	LostSales int    `json:"lost_sales"` // sales the database forgot: left - max(0, tickets - sold) (buyers overwrote each other's count)
+	DBValid   bool   `json:"db_valid"`   // the database was re-read at the end as valid JSON with a count from 0 to tickets
+	DB        string `json:"db"`         // the database file (--db), or "" when it was a temporary file, removed afterwards
+	Pids      []int  `json:"pids"`       // the buyers' process ids, in buyer order
+}
+
+// New returns the scenario.
+func New() demos.Demo {
+	return demos.Scenario[Options, Metrics]{
+		Name: "tickets", ID: "I4",
+		Title:  "Buyer processes share a file database: without a file lock they oversell it",
+		Python: "multiprocessing.Lock / fcntl.flock", Go: "an advisory file lock (gofrs/flock) on a separate .lock file",
+		Knobs: func(k *demos.Knobs, o *Options) {
+			k.Bool(&o.Lock, "lock", "hold a file lock across each buyer's read-modify-write")
+			k.Int(&o.Tickets, "tickets", "tickets in the database at the start", 1, 0, 1_000)
+			k.Int(&o.Buyers, "buyers", "buyer processes", 3, 1, 32)
+			k.Path(&o.DB, "db", "the database file, created or overwritten and left in place (default: a temporary file, removed afterwards)")
+			k.Bool(&o.Force, "force", "let --db replace a symbolic link, or a file that is not a ticket database")
+		},
+		Check:    func(o *Options, _ *demos.Knobs) error { return checkDB(o.DB, o.Force) },
+		Explain:  lesson,
+		Lesson:   []string{"demos/tickets/tickets.go", "internal/proc/filedb.go"},
+		Run:      run,
+		Children: map[string]demos.ChildRole{roleBuyer: buyer},
+	}.Demo()
+}
+
+// checkDB turns a --db that cannot work, or that would destroy something,
+// into a usage error before any process starts: its directory must exist;
+// it must not be a directory or a device; its name must leave room for the
+// lock file's; and unless force, it must not be a symbolic link (the
+// database is replaced by renaming a new file over it, which would replace
+// the link, not the file it points to) nor a file holding anything but a
+// ticket database.
+func checkDB(path string, force bool) error {
 	if path == "" {
 		return nil
 	}
-	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+	fi, err := os.Lstat(path)
+	if err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+		if !force {
+			return fmt.Errorf("--db %s is a symbolic link, which the run would replace by a regular file; name its target, or add --force", path)
+		}
+		fi, err = os.Stat(path) // what it points to, for the checks below
+	}
+	if err == nil && fi.IsDir() {
 		return fmt.Errorf("--db %s is a directory; name a file in it, like %s", path, filepath.Join(path, "tickets.json"))
 	}
+	if err == nil && !fi.Mode().IsRegular() {
+		return fmt.Errorf("--db %s is not a regular file (a device, a pipe or a socket)", path)
+	}
 	dir := filepath.Dir(path)
-	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+	if di, err := os.Stat(dir); err != nil || !di.IsDir() {
 		return fmt.Errorf("--db %s: the directory %s does not exist", path, dir)
 	}
+	if n := len(filepath.Base(path)); n > proc.MaxDBName {
+		return fmt.Errorf("--db %s: the file name is %d bytes, at most %d fit (the lock file adds %q)", path, n, proc.MaxDBName, ".lock")
+	}
+	if err == nil && !force {
+		if why := notTickets(path); why != "" {
+			return fmt.Errorf("--db %s %s, which the run would overwrite; name another file, or add --force", path, why)
+		}
+	}
 	return nil
+}
+
+// notTickets says why the file at path is not a ticket database a run may
+// overwrite ("" if it is one, or empty): this scenario's own output is a
+// JSON object with a "tickets" count and nothing else.
+func notTickets(path string) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return "cannot be read (" + err.Error() + ")"
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, 64<<10))
+	switch {
+	case err != nil:
+		return "cannot be read (" + err.Error() + ")"
+	case len(bytes.TrimSpace(data)) == 0:
+		return "" // nothing to lose
+	case len(data) == 64<<10:
+		return "is too big to be a ticket database"
+	}
+	var s struct {
+		Tickets *int `json:"tickets"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if dec.Decode(&s) != nil || s.Tickets == nil || dec.More() {
+		return `holds something other than a ticket database (a JSON object {"tickets": N})`
+	}
+	return ""
 }
 
 // stock is the whole database: one JSON object in one file.
@@ -93,31 +166,21 @@ type purchase struct {
 	WaitedMs float64 `json:"waited_ms"` // time spent waiting for the lock
 }
 
-// The two messages a buyer answers: "ready" proves it is up, "go" starts
-// the purchase. See run for why buyers wait at a starting line.
-const (
-	msgReady = "ready"
-	msgGo    = "go"
-)
-
-// buyer is the body of each child process. It answers "ready" at once and
-// buys on "go".
+// buyer is the body of each child process: it waits at the starting line
+// with the other buyers (see run for why), buys, and reports its purchase.
 func buyer(ctx context.Context, self *proc.Self) error {
 	var a buyerArgs
 	if err := self.Args(&a); err != nil {
 		return err
 	}
-	db := proc.OpenFileDB(a.DB)
-	return self.Work(ctx, func(ctx context.Context, raw json.RawMessage) (any, error) {
-		var msg string
-		if err := json.Unmarshal(raw, &msg); err != nil {
-			return nil, err
-		}
-		if msg != msgGo {
-			return msgReady, nil
-		}
-		return buy(ctx, self, db, a.Lock)
-	})
+	if err := self.StartLine(ctx); err != nil {
+		return err
+	}
+	p, err := buy(ctx, self, proc.OpenFileDB(a.DB), a.Lock)
+	if err != nil {
+		return err
+	}
+	return self.Result(p)
 }
 
 // buy is one buyer's visit: look at the count, then read it, decide, and
@@ -195,12 +258,12 @@ func readModifyWrite(ctx context.Context, self *proc.Self, db proc.FileDB, p *pu
 	return nil
 }
 
-func run(ctx context.Context, env *demos.Env) (ev.Result, error) {
-	nTickets, nBuyers, useLock := env.Int("tickets"), env.Int("buyers"), env.Bool("lock")
+func run(ctx context.Context, env *demos.Env, o *Options) (ev.Result, error) {
+	nTickets, nBuyers, useLock := o.Tickets, o.Buyers, o.Lock
 
 	// The database: the user's file, or one in a temporary directory that
 	// goes away on every path out of here, Ctrl-C included.
-	path, temp := env.String("db"), false
+	path, temp := o.DB, false
 	if path == "" {
 		dir, err := os.MkdirTemp("", "pardemo-tickets-*")
 		if err != nil {
@@ -224,78 +287,49 @@ func run(ctx context.Context, env *demos.Env) (ev.Result, error) {
 	}
 
 	// Start the buyers: real processes, copies of this program.
-	buyers := make([]*proc.Child, 0, nBuyers)
+	args := buyerArgs{DB: path, Lock: useLock}
+	members := make([]proc.Member, nBuyers)
+	for i := range members {
+		members[i] = proc.Member{Name: "buyer-" + strconv.Itoa(i+1), Args: args}
+	}
+	spawnAt := env.Now()
+	g, err := env.Group(ctx, roleBuyer, members)
+	if err != nil {
+		return ev.Result{}, err
+	}
 	defer func() {
 		// Whatever happened, every buyer is gone before we look at the
 		// file, and what a killed writer left half-made is cleared away.
-		var pids []int
-		for _, c := range buyers {
-			c.Kill()
-			<-c.Done()
-			pids = append(pids, c.Pid)
-		}
-		db.CleanTemp(pids...)
+		g.Kill()
+		db.CleanTemp(g.Pids()...)
 	}()
-	args := buyerArgs{DB: path, Lock: useLock}
-	spawnAt := env.Now()
-	for i := range nBuyers {
-		c, err := env.Spawn(ctx, roleBuyer, "buyer-"+strconv.Itoa(i+1), args)
-		if err != nil {
-			return ev.Result{}, err
-		}
-		buyers = append(buyers, c)
-	}
 
 	// A process takes milliseconds to start, and at a high --speed the
 	// whole purchase is over in about as long, so the first buyer could be
-	// done before the last one exists. Each buyer answers "ready" when it
-	// is up; only when all have does anyone hear "go".
-	outcomes := make([]purchase, nBuyers)
-	errs := make([]error, nBuyers)
-	var ready, finished sync.WaitGroup
-	ready.Add(nBuyers)
-	start := make(chan struct{})
-	for i, c := range buyers {
-		finished.Go(func() {
-			err := c.Call(ctx, 1, msgReady, nil)
-			ready.Done()
-			if err == nil {
-				select {
-				case <-start:
-					err = c.Call(ctx, 2, msgGo, &outcomes[i])
-				case <-ctx.Done():
-					err = context.Cause(ctx)
-				}
-			}
-			c.CloseInput() // the buyer's work is over: it exits
-			if werr := c.WaitCtx(ctx); err == nil {
-				err = werr
-			}
-			errs[i] = err
-		})
+	// done before the last one exists. Each buyer waits at a starting line
+	// until all are up; only then does anyone hear "go".
+	if err := g.Ready(ctx); err != nil {
+		return ev.Result{}, err
 	}
-	ready.Wait()
 	startup := env.Now() - spawnAt
 	env.Log("main", ev.Send, fmt.Sprintf("all %d buyers are up after %s: go!", nBuyers, ev.Dur(startup)), "startup_ms", ev.Ms(startup))
-	close(start)
-	allDone := make(chan struct{})
-	go func() { finished.Wait(); close(allDone) }()
-	waitWhileBuying(ctx, env, allDone)
-	<-allDone
-	if ctx.Err() != nil {
-		return ev.Result{}, context.Cause(ctx)
-	}
-	if err := errors.Join(errs...); err != nil {
+	if err := g.Release(); err != nil {
 		return ev.Result{}, err
+	}
+	if err := g.Wait(ctx); err != nil {
+		return ev.Result{}, err // demos.Stopped(ctx) if the run was stopped
 	}
 
 	// Count what happened, then ask the database what it believes.
 	successes := 0
 	var longestWait time.Duration
-	pids := make([]int, nBuyers)
+	buyers := g.Children()
 	tb := ev.Table{Title: "buyers", Header: []string{"buyer", "pid", "saw", "read", "outcome", "wrote back", "lock wait"}}
-	for i, p := range outcomes {
-		pids[i] = buyers[i].Pid
+	for _, c := range buyers {
+		var p purchase
+		if err := c.Result(&p); err != nil {
+			return ev.Result{}, err
+		}
 		outcome, wrote, wait := "sold out", "—", "—"
 		if p.Bought {
 			successes++
@@ -306,7 +340,7 @@ func run(ctx context.Context, env *demos.Env) (ev.Result, error) {
 			longestWait = max(longestWait, w)
 			wait = ev.Dur(w)
 		}
-		tb.Rows = append(tb.Rows, []string{buyers[i].Name, strconv.Itoa(buyers[i].Pid), strconv.Itoa(p.Saw), strconv.Itoa(p.Read), outcome, wrote, wait})
+		tb.Rows = append(tb.Rows, []string{c.Name, strconv.Itoa(c.Pid), strconv.Itoa(p.Saw), strconv.Itoa(p.Read), outcome, wrote, wait})
 	}
 	var final stock
 	readErr := db.Read(&final)
@@ -317,29 +351,13 @@ func run(ctx context.Context, env *demos.Env) (ev.Result, error) {
 		env.Log("main", ev.Recv, "the database now says "+count(final.Tickets, "ticket")+" left")
 	}
 	res := conclude(tally{tickets: nTickets, buyers: nBuyers, lock: useLock, successes: successes,
-		left: final.Tickets, dbValid: dbValid, path: path, temp: temp, pids: pids, speed: env.Speed})
+		left: final.Tickets, dbValid: dbValid, path: path, temp: temp, pids: g.Pids(), speed: env.Speed})
 	res.Tables = []ev.Table{tb}
 	res.Timing = []ev.Timing{{Label: "starting " + count(nBuyers, "buyer process"), D: startup}}
 	if useLock {
 		res.Timing = append(res.Timing, ev.Timing{Label: "longest wait for the lock", D: longestWait})
 	}
 	return res, nil
-}
-
-// waitWhileBuying waits until done is closed or ctx ends. It waits in short
-// story-time naps: the buyers are quiet for up to 2 story-seconds at a
-// time, by design, and a napping parent tells the watchdog so.
-func waitWhileBuying(ctx context.Context, env *demos.Env, done <-chan struct{}) {
-	for {
-		select {
-		case <-done:
-			return
-		default:
-		}
-		if env.Sleep(ctx, 0.05) != nil {
-			return
-		}
-	}
 }
 
 type tally struct {
@@ -368,9 +386,9 @@ func conclude(t tally) ev.Result {
 		db = "" // gone with its temporary directory
 	}
 	res := ev.Result{
-		Metrics: map[string]any{"tickets": t.tickets, "buyers": t.buyers, "lock": t.lock, "sold": sold,
-			"oversold": oversold, "successes": t.successes, "left": t.left, "lost_sales": lost,
-			"db_valid": t.dbValid, "db": db, "pids": t.pids},
+		Metrics: Metrics{Tickets: t.tickets, Buyers: t.buyers, Lock: t.lock, Sold: sold,
+			Oversold: oversold, Successes: t.successes, Left: t.left, LostSales: lost,
+			DBValid: t.dbValid, DB: db, Pids: t.pids},
 	}
 	want := min(t.tickets, t.buyers)
 	switch {

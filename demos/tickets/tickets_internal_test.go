@@ -3,6 +3,8 @@ package tickets
 import (
 	"strings"
 	"testing"
+
+	"github.com/pardemo/pardemo/demos/internal/demotest"
 )
 
 // The verdict is honest on every branch, including the ones a healthy
@@ -28,8 +30,8 @@ func TestConcludeBranches(t *testing.T) {
 			if res.Observed != tc.observed || !strings.Contains(res.Verdict, tc.verdict) || (res.Hint != "") != tc.hint {
 				t.Errorf("observed=%v verdict=%q hint=%q", res.Observed, res.Verdict, res.Hint)
 			}
-			if res.Metrics["sold"] != tc.t.successes || res.Metrics["oversold"] != max(0, tc.t.successes-tc.t.tickets) {
-				t.Errorf("metrics %v", res.Metrics)
+			if m := demotest.Metrics[Metrics](t, res); m.Sold != tc.t.successes || m.Oversold != max(0, tc.t.successes-tc.t.tickets) {
+				t.Errorf("metrics %+v", m)
 			}
 		})
 	}

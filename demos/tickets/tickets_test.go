@@ -30,15 +30,6 @@ func skipUnsupported(t *testing.T) {
 	}
 }
 
-func num(t *testing.T, res ev.Result, key string) int {
-	t.Helper()
-	n, ok := res.Metrics[key].(int)
-	if !ok {
-		t.Fatalf("metric %s = %#v, want an int", key, res.Metrics[key])
-	}
-	return n
-}
-
 // dbPath is where the run said its database lives.
 func dbPath(t *testing.T, c *ui.Capture) (string, bool) {
 	t.Helper()
@@ -92,22 +83,23 @@ func TestOversellsWithoutLock(t *testing.T) {
 	shown := 0
 	for i := range runs {
 		res, c := demotest.MustRun(t, tickets.New(), 100)
-		if n := num(t, res, "oversold"); n > 0 {
+		m := demotest.Metrics[tickets.Metrics](t, res)
+		if n := m.Oversold; n > 0 {
 			shown++
 			if !res.Observed || !strings.Contains(res.Verdict, "oversold") {
 				t.Errorf("run %d: oversold %d but verdict %q (observed %v)", i, n, res.Verdict, res.Observed)
 			}
-			if num(t, res, "sold") != num(t, res, "successes") || num(t, res, "oversold") != num(t, res, "sold")-1 {
-				t.Errorf("run %d: inconsistent metrics %v", i, res.Metrics)
+			if m.Sold != m.Successes || m.Oversold != m.Sold-1 {
+				t.Errorf("run %d: inconsistent metrics %+v", i, m)
 			}
 		} else if res.Observed || res.Hint == "" {
 			t.Errorf("run %d: no oversell, yet verdict %q observed=%v hint=%q", i, res.Verdict, res.Observed, res.Hint)
 		}
-		if res.Metrics["db_valid"] != true || res.Metrics["lock"] != false {
-			t.Errorf("run %d: metrics %v", i, res.Metrics)
+		if !m.DBValid || m.Lock {
+			t.Errorf("run %d: metrics %+v", i, m)
 		}
-		if pids := res.Metrics["pids"].([]int); len(pids) != 3 {
-			t.Errorf("run %d: pids %v, want 3", i, pids)
+		if len(m.Pids) != 3 {
+			t.Errorf("run %d: pids %v, want 3", i, m.Pids)
 		}
 		// The default database lives in a temporary directory that is
 		// gone once the run is over.
@@ -131,16 +123,20 @@ func TestLockNeverOversells(t *testing.T) {
 		t.Run(tc.tickets+"/"+tc.buyers, func(t *testing.T) {
 			db := filepath.Join(t.TempDir(), "tickets.json")
 			res, c := demotest.MustRun(t, tickets.New(), 200, "lock", "tickets="+tc.tickets, "buyers="+tc.buyers, "db="+db)
-			nt, nb := num(t, res, "tickets"), num(t, res, "buyers")
+			m := demotest.Metrics[tickets.Metrics](t, res)
+			nt, nb := m.Tickets, m.Buyers
 			want := min(nt, nb)
-			if sold := num(t, res, "sold"); sold != want || num(t, res, "oversold") != 0 || num(t, res, "lost_sales") != 0 {
-				t.Fatalf("metrics %v, want sold %d and nothing oversold or lost", res.Metrics, want)
+			if m.Sold != want || m.Oversold != 0 || m.LostSales != 0 {
+				t.Fatalf("metrics %+v, want sold %d and nothing oversold or lost", m, want)
 			}
-			if !res.Observed || res.Metrics["db_valid"] != true || res.Metrics["lock"] != true {
-				t.Errorf("verdict %q observed=%v metrics %v", res.Verdict, res.Observed, res.Metrics)
+			if !res.Observed || !m.DBValid || !m.Lock {
+				t.Errorf("verdict %q observed=%v metrics %+v", res.Verdict, res.Observed, m)
 			}
-			if left := checkDB(t, db, nt); left != nt-want || num(t, res, "left") != left {
-				t.Errorf("file says %d left, metric %v; want %d", left, res.Metrics["left"], nt-want)
+			if m.DB != db || len(m.Pids) != nb {
+				t.Errorf("metrics name database %q and pids %v, want %q and %d pids", m.DB, m.Pids, db, nb)
+			}
+			if left := checkDB(t, db, nt); left != nt-want || m.Left != left {
+				t.Errorf("file says %d left, metric %v; want %d", left, m.Left, nt-want)
 			}
 			// Every buyer took the lock, one at a time: each "holds the
 			// lock" is followed by that buyer's release before the next.
@@ -183,10 +179,11 @@ func TestLockNeverOversells(t *testing.T) {
 func TestLostSalesWithoutLock(t *testing.T) {
 	skipUnsupported(t)
 	res, _ := demotest.MustRun(t, tickets.New(), 100, "tickets=3", "buyers=3")
-	if num(t, res, "oversold") != 0 || num(t, res, "sold") != 3 {
-		t.Fatalf("metrics %v", res.Metrics)
+	m := demotest.Metrics[tickets.Metrics](t, res)
+	if m.Oversold != 0 || m.Sold != 3 {
+		t.Fatalf("metrics %+v", m)
 	}
-	if lost := num(t, res, "lost_sales"); lost > 0 != res.Observed {
+	if lost := m.LostSales; lost > 0 != res.Observed {
 		t.Errorf("lost %d, observed %v, verdict %q", lost, res.Observed, res.Verdict)
 	}
 }
@@ -195,8 +192,8 @@ func TestLostSalesWithoutLock(t *testing.T) {
 func TestNoTicketsNoLesson(t *testing.T) {
 	skipUnsupported(t)
 	res, _ := demotest.MustRun(t, tickets.New(), 200, "tickets=0")
-	if num(t, res, "sold") != 0 || res.Observed || res.Hint == "" {
-		t.Fatalf("verdict %q observed=%v hint=%q metrics %v", res.Verdict, res.Observed, res.Hint, res.Metrics)
+	if m := demotest.Metrics[tickets.Metrics](t, res); m.Sold != 0 || res.Observed || res.Hint == "" {
+		t.Fatalf("verdict %q observed=%v hint=%q metrics %+v", res.Verdict, res.Observed, res.Hint, m)
 	}
 }
 
@@ -245,8 +242,8 @@ func interrupted(t *testing.T, knobs ...string) *ui.Capture {
 		}
 		cancel()
 	}()
-	vals := demotest.Values(t, tickets.New(), knobs...)
-	_, _, err := demos.Execute(ctx, tickets.New(), demos.Config{Seed: 1, Speed: 10, Values: vals, Watchdog: 5 * time.Second}, c)
+	d := tickets.New()
+	_, _, err := demos.Execute(ctx, d, demos.Config{Seed: 1, Speed: 10, Knobs: demotest.Knobs(t, d, knobs...), Watchdog: 5 * time.Second}, c)
 	if !errors.Is(err, demos.ErrInterrupted) {
 		t.Fatalf("err = %v, want ErrInterrupted", err)
 	}
@@ -277,5 +274,40 @@ func (w *watchCapture) Event(e ev.Event) {
 	if !w.once && strings.Contains(e.Msg, "saving it takes") {
 		w.once = true
 		close(w.saving)
+	}
+}
+
+// A --db that cannot work is a usage error before any process starts.
+func TestCheckRefusesBadDB(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct{ db, want string }{
+		{dir, "is a directory"},
+		{filepath.Join(dir, "missing", "tickets.json"), "does not exist"},
+	} {
+		if err := demotest.CheckErr(t, tickets.New(), "db="+tc.db); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("--db %s: %v, want an error saying it %s", tc.db, err, tc.want)
+		}
+	}
+	for _, db := range []string{"", filepath.Join(dir, "tickets.json")} {
+		if err := demotest.CheckErr(t, tickets.New(), "db="+db); err != nil {
+			t.Errorf("--db %q refused: %v", db, err)
+		}
+	}
+}
+
+// The buyers are quiet while they save (2 story-seconds), and so is main
+// while it waits for them; their sleeps, announced to the parent, keep the
+// watchdog from calling that a stall. Here a save lasts 1 s and the
+// watchdog gives up after 0.4 s of silence that nobody sleeps through.
+func TestSleepingBuyersAreNotAStall(t *testing.T) {
+	skipUnsupported(t)
+	d := tickets.New()
+	res, _, err := demos.Execute(context.Background(), d,
+		demos.Config{Seed: 1, Speed: 2, Knobs: demotest.Knobs(t, d, "buyers=2"), Watchdog: 400 * time.Millisecond}, &ui.Capture{})
+	if err != nil {
+		t.Fatalf("err = %v, want the run to finish", err)
+	}
+	if m := demotest.Metrics[tickets.Metrics](t, res); m.Sold != 2 {
+		t.Errorf("metrics %+v", m)
 	}
 }

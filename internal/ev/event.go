@@ -93,10 +93,12 @@ type Table struct {
 
 // Result is what a scenario concludes from what it observed.
 type Result struct {
-	Verdict  string         // one line, computed from this run
-	Observed bool           // did the lesson show up this run?
-	Hint     string         // when it did not: the knob that provokes it
-	Metrics  map[string]any // numbers for scripts and autograders
-	Timing   []Timing       // the timing block
-	Tables   []Table        // optional grids for the text view
+	Verdict  string // one line, computed from this run
+	Observed bool   // did the lesson show up this run?
+	Hint     string // when it did not: the knob that provokes it
+	// Metrics is the scenario's typed metrics struct (JSON-tagged, one doc
+	// comment per field): the numbers scripts and autograders read.
+	Metrics any
+	Timing  []Timing // the timing block
+	Tables  []Table  // optional grids for the text view
 }

@@ -49,7 +49,8 @@ func serve(role string, roles Roles, in io.Reader, out io.Writer, errOut io.Writ
 	ctx, cancel := context.WithCancelCause(context.Background())
 	defer cancel(nil)
 	self := &Self{Name: h.Name, Pid: os.Getpid(), Speed: h.Speed, Seed: h.Seed,
-		args: h.Args, epoch: time.Unix(0, h.Epoch), enc: json.NewEncoder(out), tasks: make(chan task)}
+		args: h.Args, epoch: time.Unix(0, h.Epoch), enc: json.NewEncoder(out), tasks: make(chan task),
+		released: make(chan struct{})}
 	// The rest of stdin is tasks. When it closes, the parent is gone or has
 	// nothing more to say: either way the child's work is over.
 	go func() {
@@ -59,6 +60,10 @@ func serve(role string, roles Roles, in io.Reader, out io.Writer, errOut io.Writ
 			if err := dec.Decode(&t); err != nil {
 				cancel(errParentGone)
 				return
+			}
+			if t.Release {
+				self.release.Do(func() { close(self.released) })
+				continue
 			}
 			select {
 			case self.tasks <- t:
@@ -93,6 +98,10 @@ type Self struct {
 	enc   *json.Encoder
 	tasks chan task
 	beat  atomic.Int64 // when the last beat line went out (Unix ns)
+
+	ready    sync.Once     // the "ready" line goes out once
+	release  sync.Once     // released is closed once
+	released chan struct{} // closed when the parent releases the start line
 }
 
 // Args decodes the arguments the parent gave.
@@ -111,12 +120,42 @@ func (s *Self) Story(seconds float64) time.Duration {
 	return time.Duration(seconds / s.Speed * float64(time.Second))
 }
 
-// Sleep waits story seconds, or until ctx ends.
+// Sleep waits story seconds, or until ctx ends. It first tells the parent
+// how long it will sleep (Spec.OnSleep), so the parent's watchdog counts a
+// sleeping child as alive: it will wake by itself.
 func (s *Self) Sleep(ctx context.Context, seconds float64) error {
-	t := time.NewTimer(s.Story(seconds))
+	d := s.Story(seconds)
+	if d > 0 {
+		s.write(line{Type: lineSleep, Sleep: d})
+	}
+	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return context.Cause(ctx)
+	}
+}
+
+// StartLine is the child's side of a Group's start line: it tells the
+// parent this child is up and ready, then blocks until the parent releases
+// the whole group at once (Group.Release), and returns nil. It returns the
+// context's cause if ctx ends first (the parent is gone, or was stopped).
+// Call it once, before anything the group should start together; a child
+// that was not started in a Group is released with Child.Release. A
+// parent releases a child before handing it any task (Child.Call): a task
+// sent to a child still at its start line would block the way for the
+// release behind it.
+func (s *Self) StartLine(ctx context.Context) error {
+	s.ready.Do(func() { s.write(line{Type: lineReady}) })
+	select {
+	case <-s.released:
+		return nil
+	default:
+	}
+	select {
+	case <-s.released:
 		return nil
 	case <-ctx.Done():
 		return context.Cause(ctx)

@@ -4,8 +4,16 @@
 // role it should play (see Serve). Parent and child talk over the child's
 // standard input and output, one JSON object per line:
 //
-//	parent → child: a hello (role, name, arguments, clock), then tasks
-//	child → parent: events, replies to tasks, and one final result
+//	parent → child: a hello (role, name, arguments, clock), then tasks,
+//	                and for a member of a Group the release from its start line
+//	child → parent: events, replies to tasks, beats, sleeps, "ready" at
+//	                the start line, and one final result
+//
+// A child announces every story-clock sleep (Self.Sleep) with its real
+// duration (Spec.OnSleep), so a parent's watchdog can count a sleeping
+// child as alive, as it does a sleeping goroutine. A Group starts several
+// children that wait at a start line (Self.StartLine) until all of them
+// are up, then lets them go at once.
 //
 // The child's events carry times on the parent's clock, so a renderer can
 // merge processes and goroutines into one story.

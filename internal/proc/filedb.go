@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gofrs/flock"
 )
@@ -151,7 +152,28 @@ func (db FileDB) CleanTemp(pids ...int) error {
 	return errors.Join(errs...)
 }
 
-func tempPrefix(base string, pid int) string { return "." + base + "." + strconv.Itoa(pid) + ".tmp-" }
+// MaxDBName is the longest database file name that works: the lock file
+// adds ".lock", and most file systems allow names of 255 bytes.
+const MaxDBName = nameMax - len(".lock")
+
+// nameMax is the longest file name most file systems allow, in bytes.
+const nameMax = 255
+
+// tempPrefix is how the temporary files of the writer with pid begin. The
+// database's name is shortened in it when needed, so that with
+// os.CreateTemp's random suffix (at most 10 digits) every allowed database
+// name still makes an allowed temporary name.
+func tempPrefix(base string, pid int) string {
+	tail := "." + strconv.Itoa(pid) + ".tmp-"
+	if room := nameMax - 10 - 1 - len(tail); len(base) > room {
+		cut := room
+		for cut > 0 && !utf8.RuneStart(base[cut]) {
+			cut-- // never split a character
+		}
+		base = base[:cut]
+	}
+	return "." + base + tail
+}
 
 // LockRetry is how often a waiting Lock tries again. Short enough that a
 // waiter notices a released lock quickly even at a high --speed, long

@@ -10,8 +10,12 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/pardemo/pardemo/internal/ev"
@@ -33,6 +37,10 @@ type Spec struct {
 	OnEvent func(c *Child, e ev.Event)
 	// OnBeat is called when the child says it is busy (Self.Beat).
 	OnBeat func(c *Child)
+	// OnSleep is called when the child starts a story-clock sleep
+	// (Self.Sleep) of d real time: it will wake by itself after d, so a
+	// watchdog should count it as alive until then.
+	OnSleep func(c *Child, d time.Duration)
 	// Exe is the binary to run; empty means this one (os.Executable).
 	Exe string
 }
@@ -47,13 +55,16 @@ type Child struct {
 	inMu    sync.Mutex
 	replies chan line // one outstanding task at a time per child
 	done    chan struct{}
-	stderr  tailBuffer
+	ready   chan struct{} // closed when the child reaches its start line
+	isReady sync.Once
+	stderr  stderrLog
 
 	mu      sync.Mutex
 	result  json.RawMessage
 	failure string // the child's own error line, if any
 	waitErr error
 	killed  bool
+	dump    string // where its stderr was kept (see EnvStderrDir), if it was
 }
 
 // Start launches a child and sends it its hello. The child is killed, with
@@ -80,7 +91,7 @@ func Start(ctx context.Context, spec Spec) (*Child, error) {
 	if err != nil {
 		return nil, fmt.Errorf("child %s: arguments: %w", spec.Name, err)
 	}
-	c := &Child{Name: spec.Name, replies: make(chan line, 1), done: make(chan struct{})}
+	c := &Child{Name: spec.Name, replies: make(chan line, 1), done: make(chan struct{}), ready: make(chan struct{})}
 	// The extra arguments only make `ps` readable; the role comes from the
 	// environment, which a test binary's TestMain checks before its flags.
 	cmd := exec.Command(exe, "child", spec.Role, spec.Name)
@@ -111,7 +122,7 @@ func Start(ctx context.Context, spec Spec) (*Child, error) {
 	read := make(chan struct{})
 	go func() {
 		defer close(read)
-		c.read(stdout, spec.OnEvent, spec.OnBeat)
+		c.read(stdout, spec)
 	}()
 	go func() {
 		// Reap: drain stdout first (Wait closes the pipe), then wait.
@@ -119,6 +130,9 @@ func Start(ctx context.Context, spec Spec) (*Child, error) {
 		err := cmd.Wait()
 		c.mu.Lock()
 		c.waitErr = err
+		if err != nil && !c.killed {
+			c.dump = c.keepStderr()
+		}
 		c.mu.Unlock()
 		close(c.replies)
 		close(c.done)
@@ -133,7 +147,7 @@ func Start(ctx context.Context, spec Spec) (*Child, error) {
 	return c, nil
 }
 
-func (c *Child) read(r io.Reader, onEvent func(*Child, ev.Event), onBeat func(*Child)) {
+func (c *Child) read(r io.Reader, spec Spec) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 16<<20)
 	for sc.Scan() {
@@ -144,16 +158,22 @@ func (c *Child) read(r io.Reader, onEvent func(*Child, ev.Event), onBeat func(*C
 		}
 		switch l.Type {
 		case lineEvent:
-			if onEvent != nil {
+			if spec.OnEvent != nil {
 				if l.T <= 0 {
 					l.T = 1 // zero means "stamp it now" to the recorder
 				}
-				onEvent(c, ev.Event{T: l.T, Kind: l.Kind, Msg: l.Msg, Attrs: l.Attrs, Tone: l.Tone})
+				spec.OnEvent(c, ev.Event{T: l.T, Kind: l.Kind, Msg: l.Msg, Attrs: l.Attrs, Tone: l.Tone})
 			}
 		case lineBeat:
-			if onBeat != nil {
-				onBeat(c)
+			if spec.OnBeat != nil {
+				spec.OnBeat(c)
 			}
+		case lineSleep:
+			if spec.OnSleep != nil && l.Sleep > 0 {
+				spec.OnSleep(c, l.Sleep)
+			}
+		case lineReady:
+			c.isReady.Do(func() { close(c.ready) })
 		case lineReply:
 			c.replies <- l
 		case lineResult:
@@ -205,6 +225,21 @@ func (c *Child) Kill() {
 // Done is closed once the child has exited and been reaped.
 func (c *Child) Done() <-chan struct{} { return c.done }
 
+// Ready is closed once the child has reached its start line
+// (Self.StartLine) and waits to be released.
+func (c *Child) Ready() <-chan struct{} { return c.ready }
+
+// Release lets the child go from its start line (Self.StartLine returns).
+// A Group releases all its members with Group.Release; Release is for a
+// child started alone. Releasing a child that has not reached its line yet
+// is allowed: it then passes the line without stopping.
+func (c *Child) Release() error {
+	if err := c.send(task{Release: true}); err != nil {
+		return fmt.Errorf("releasing child %s (pid %d): %w", c.Name, c.Pid, err)
+	}
+	return nil
+}
+
 // Wait waits for the child to exit (it never waits for a reaped child) and
 // reports how it ended: nil for exit status 0.
 func (c *Child) Wait() error {
@@ -236,12 +271,88 @@ func (c *Child) Err() error {
 	}
 	why := c.failure
 	if why == "" {
-		why = strings.TrimSpace(c.stderr.String())
+		why = Meaningful(c.stderr.String())
 	}
 	if why == "" {
 		why = c.waitErr.Error()
 	}
+	if c.dump != "" {
+		why += " (its stderr is in " + c.dump + ")"
+	}
 	return &ExitError{Name: c.Name, Pid: c.Pid, Msg: why}
+}
+
+// EnvStderrDir names a directory in which the stderr of every child that
+// fails is kept, one file per child: a crashing Go program's dump is long,
+// and only its first meaningful line goes into the error (see Meaningful).
+const EnvStderrDir = "PARDEMO_CHILD_STDERR"
+
+// keepStderr writes the child's stderr to a file under EnvStderrDir, if
+// that is set, and returns the file's name.
+func (c *Child) keepStderr() string {
+	dir := os.Getenv(EnvStderrDir)
+	text := c.stderr.String()
+	if dir == "" || text == "" {
+		return ""
+	}
+	name := filepath.Join(dir, fmt.Sprintf("%s-%d.stderr", strings.Map(func(r rune) rune {
+		if r == '/' || r == os.PathSeparator {
+			return '_'
+		}
+		return r
+	}, c.Name), c.Pid))
+	if err := os.WriteFile(name, []byte(text), 0o644); err != nil {
+		return ""
+	}
+	return name
+}
+
+// threadFailure is how the Go runtime says it could not start a thread,
+// in a child started under a low process limit (ulimit -u).
+var threadFailure = regexp.MustCompile(`^runtime: failed to create new OS thread .*errno=(\d+)`)
+
+// dumpLine matches the lines of a crash dump that say nothing by
+// themselves: goroutine headers, stack frames, hex memory and registers.
+var dumpLine = regexp.MustCompile(`^(goroutine \d+ |runtime stack:|created by |\[signal |[0-9a-fA-Fx]{6,}: |[a-z0-9]{2,3} +0x[0-9a-f]+$|PC=0x|exit status |\.\.\.)|^[\w./*()\[\]-]+\(.*\)$|^\s`)
+
+// Meaningful is the line of a child's stderr that says what went wrong,
+// cut to one line: what a crashing Go program led with ("panic: …",
+// "fatal error: …"), or, when the runtime could not even start a thread,
+// "could not start: resource temporarily unavailable" — never a line of
+// the stack dump or memory that follows.
+func Meaningful(stderr string) string {
+	lines := strings.Split(stderr, "\n")
+	for _, l := range lines {
+		if m := threadFailure.FindStringSubmatch(l); m != nil {
+			if n, err := strconv.Atoi(m[1]); err == nil {
+				return "could not start: " + syscall.Errno(n).Error()
+			}
+		}
+		if rest, ok := strings.CutPrefix(l, "runtime/cgo: pthread_create failed: "); ok {
+			return "could not start: " + strings.ToLower(strings.TrimSpace(rest))
+		}
+	}
+	for _, prefix := range []string{"panic: ", "fatal error: "} {
+		for _, l := range lines {
+			if strings.HasPrefix(l, prefix) {
+				return cut(strings.TrimSuffix(strings.TrimSpace(l), " [recovered]"))
+			}
+		}
+	}
+	for _, l := range lines {
+		if strings.TrimSpace(l) != "" && !dumpLine.MatchString(l) {
+			return cut(strings.TrimSpace(l))
+		}
+	}
+	return ""
+}
+
+// cut shortens a line to what reads as one line of an error.
+func cut(s string) string {
+	if r := []rune(s); len(r) > 300 {
+		return string(r[:300]) + "…"
+	}
+	return s
 }
 
 // ExitError is a child that exited unsuccessfully.
@@ -314,26 +425,40 @@ func (c *Child) Call(ctx context.Context, id uint64, in, out any) error {
 	}
 }
 
-// tailBuffer keeps the last few kilobytes a child wrote to stderr.
-type tailBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
+// stderrLog keeps the first and the last few kilobytes a child wrote to
+// stderr: a crash dump leads with what went wrong and can run to
+// megabytes after it.
+type stderrLog struct {
+	mu      sync.Mutex
+	head    []byte
+	tail    bytes.Buffer
+	dropped int // bytes between head and tail that were not kept
 }
 
-const tailMax = 4096
+const stderrKeep = 4096
 
-func (t *tailBuffer) Write(p []byte) (int, error) {
+func (t *stderrLog) Write(p []byte) (int, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.buf.Write(p)
-	if n := t.buf.Len(); n > tailMax {
-		t.buf.Next(n - tailMax)
+	n := len(p)
+	if room := stderrKeep - len(t.head); room > 0 {
+		k := min(room, len(p))
+		t.head = append(t.head, p[:k]...)
+		p = p[k:]
 	}
-	return len(p), nil
+	t.tail.Write(p)
+	if extra := t.tail.Len() - stderrKeep; extra > 0 {
+		t.tail.Next(extra)
+		t.dropped += extra
+	}
+	return n, nil
 }
 
-func (t *tailBuffer) String() string {
+func (t *stderrLog) String() string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return t.buf.String()
+	if t.dropped == 0 {
+		return string(t.head) + t.tail.String()
+	}
+	return fmt.Sprintf("%s\n… %d bytes left out …\n%s", t.head, t.dropped, t.tail.String())
 }

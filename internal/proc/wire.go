@@ -23,10 +23,12 @@ type hello struct {
 	Epoch int64 `json:"epoch"`
 }
 
-// task is every later line a child reads.
+// task is every later line a child reads: a task for Self.Work, or the
+// release from the start line (Release set, nothing else).
 type task struct {
-	ID   uint64          `json:"id"`
-	Data json.RawMessage `json:"data"`
+	ID      uint64          `json:"id"`
+	Data    json.RawMessage `json:"data"`
+	Release bool            `json:"release,omitempty"`
 }
 
 // Line types a child writes.
@@ -36,6 +38,8 @@ const (
 	lineResult = "result"
 	lineError  = "error"
 	lineBeat   = "beat"
+	lineSleep  = "sleep" // about to sleep for line.Sleep (real time)
+	lineReady  = "ready" // at the start line, waiting for the release
 )
 
 // line is one thing a child writes.
@@ -49,4 +53,5 @@ type line struct {
 	ID    uint64          `json:"id,omitempty"`
 	Data  json.RawMessage `json:"data,omitempty"`
 	Err   string          `json:"err,omitempty"`
+	Sleep time.Duration   `json:"sleep,omitempty"` // a sleep line's real duration
 }

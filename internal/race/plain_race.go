@@ -5,4 +5,4 @@ package race
 // PlainAvailable is false in -race builds (see plain_norace.go).
 const PlainAvailable = false
 
-func plainLoop(n *int64, d int64, j Job) {}
+func addPlain(n *int64, d int64, k int, w Window) {}

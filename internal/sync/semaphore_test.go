@@ -52,8 +52,10 @@ func TestSemaphoreSignal(t *testing.T) {
 
 func TestSemaphoreTryAcquireAndValue(t *testing.T) {
 	s := isync.NewSemaphore(2)
-	if !s.TryAcquire() || !s.TryAcquire() {
-		t.Fatal("TryAcquire failed with permits free")
+	for i := range 2 {
+		if !s.TryAcquire() {
+			t.Fatalf("TryAcquire %d of 2 failed with permits free", i+1)
+		}
 	}
 	if s.TryAcquire() {
 		t.Fatal("TryAcquire succeeded with no permit free")

@@ -11,15 +11,21 @@ import (
 // JSON renders one JSON object per line, for scripts and autograders. The
 // line types and their fields are documented in docs/json.md.
 type JSON struct {
+	w   *ErrWriter
 	enc *json.Encoder
 }
 
 // NewJSON writes JSON lines to w.
 func NewJSON(w io.Writer) *JSON {
-	enc := json.NewEncoder(w)
+	ew := NewErrWriter(w)
+	enc := json.NewEncoder(ew)
 	enc.SetEscapeHTML(false)
-	return &JSON{enc: enc}
+	return &JSON{w: ew, enc: enc}
 }
+
+// Err is the first failed write, or nil. Encode writes a whole line in one
+// call, so a line is either out or the error is remembered.
+func (j *JSON) Err() error { return j.w.Err() }
 
 // EventLine is the JSON form of an Event.
 type EventLine struct {
@@ -33,15 +39,15 @@ type EventLine struct {
 
 // ResultLine is the JSON form of a Result: always the last line of a run.
 type ResultLine struct {
-	Type           string         `json:"type"`
-	Demo           string         `json:"demo"`
-	Seed           int64          `json:"seed"`
-	Speed          float64        `json:"speed"`
-	WallMs         float64        `json:"wall_ms"`
-	Verdict        string         `json:"verdict"`
-	LessonObserved bool           `json:"lesson_observed"`
-	Hint           string         `json:"hint,omitempty"`
-	Metrics        map[string]any `json:"metrics"`
+	Type           string  `json:"type"`
+	Demo           string  `json:"demo"`
+	Seed           int64   `json:"seed"`
+	Speed          float64 `json:"speed"`
+	WallMs         float64 `json:"wall_ms"`
+	Verdict        string  `json:"verdict"`
+	LessonObserved bool    `json:"lesson_observed"`
+	Hint           string  `json:"hint,omitempty"`
+	Metrics        any     `json:"metrics"`
 }
 
 // ErrorLine reports a run that ended with an error.
@@ -83,7 +89,7 @@ func (j *JSON) Event(e ev.Event) {
 func (j *JSON) End(h ev.Header, r ev.Result, wall time.Duration) {
 	m := r.Metrics
 	if m == nil {
-		m = map[string]any{}
+		m = struct{}{}
 	}
 	_ = j.enc.Encode(ResultLine{Type: "result", Demo: h.Demo, Seed: h.Seed, Speed: h.Speed, WallMs: ev.Ms(wall),
 		Verdict: r.Verdict, LessonObserved: r.Observed, Hint: r.Hint, Metrics: m})
@@ -122,6 +128,7 @@ func (c *Capture) End(h ev.Header, r ev.Result, wall time.Duration) {
 	c.Walls = append(c.Walls, wall)
 }
 func (c *Capture) Fail(h ev.Header, msg string, code int) { c.Fails = append(c.Fails, msg) }
+func (c *Capture) Err() error                             { return nil }
 
 // Of returns the captured events of one actor.
 func (c *Capture) Of(actor string) []ev.Event {

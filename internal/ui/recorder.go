@@ -18,6 +18,10 @@ type Renderer interface {
 	End(h ev.Header, r ev.Result, wall time.Duration)
 	Fail(h ev.Header, msg string, code int)
 	Summary(rows []SummaryRow)
+	// Err is the first write that failed (a *WriteError), or nil. After
+	// one, the renderer writes nothing more; the run it renders should stop,
+	// and pardemo exits 1.
+	Err() error
 }
 
 // SummaryRow is one scenario's line in run-all's closing table.

@@ -64,7 +64,7 @@ var markers = map[ev.Kind]string{
 // time stamp and a coloured actor column, then tables, timing and verdict.
 type Text struct {
 	w       io.Writer // base, or through the progress bar while one is up
-	base    io.Writer
+	base    *ErrWriter
 	th      *Theme
 	bars    *barOpts
 	colors  map[string]*color.Color
@@ -74,8 +74,12 @@ type Text struct {
 
 // NewText writes to w with theme th.
 func NewText(w io.Writer, th *Theme) *Text {
-	return &Text{w: w, base: w, th: th}
+	base := NewErrWriter(w)
+	return &Text{w: base, base: base, th: th}
 }
+
+// Err is the first failed write, or nil.
+func (t *Text) Err() error { return t.base.Err() }
 
 // Begin prints the title card.
 func (t *Text) Begin(h ev.Header) {

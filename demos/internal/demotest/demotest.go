@@ -5,6 +5,7 @@ package demotest
 
 import (
 	"context"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -26,36 +27,40 @@ func Run(t testing.TB, d demos.Demo, speed float64, knobs ...string) (ev.Result,
 // RunCtx is Run with a caller's context (to test interruption).
 func RunCtx(ctx context.Context, t testing.TB, d demos.Demo, speed float64, knobs ...string) (ev.Result, *ui.Capture, error) {
 	t.Helper()
-	vals := Values(t, d, knobs...)
-	if d.Check != nil {
-		if err := d.Check(vals); err != nil {
-			t.Fatalf("knobs %v rejected: %v", knobs, err)
-		}
+	b := Knobs(t, d, knobs...)
+	if err := b.Check(); err != nil {
+		t.Fatalf("knobs %v rejected: %v", knobs, err)
 	}
 	capture := &ui.Capture{}
-	res, _, err := demos.Execute(ctx, d, demos.Config{Seed: 42, Speed: speed, Values: vals, Watchdog: 5 * time.Second}, capture)
+	res, _, err := demos.Execute(ctx, d, demos.Config{Seed: 42, Speed: speed, Knobs: b, Watchdog: 5 * time.Second}, capture)
 	return res, capture, err
 }
 
-// Values parses knobs ("name=value", or a bare "name" for true) for d,
-// without the cross-knob Check.
-func Values(t testing.TB, d demos.Demo, knobs ...string) *demos.Values {
+// Knobs binds d's knobs and sets them from "name=value" (a bare "name"
+// means true), without the cross-knob Check.
+func Knobs(t testing.TB, d demos.Demo, knobs ...string) *demos.Bound {
 	t.Helper()
-	vals := demos.NewValues(d.Params)
+	b := d.Bind()
 	for _, k := range knobs {
 		name, val, ok := strings.Cut(k, "=")
 		if !ok {
 			val = "true"
 		}
-		if err := vals.Set(name, val); err != nil {
+		if err := b.Set(name, val); err != nil {
 			t.Fatalf("knob %s: %v", k, err)
 		}
 	}
-	return vals
+	return b
+}
+
+// CheckErr returns the cross-knob Check's verdict on knobs.
+func CheckErr(t testing.TB, d demos.Demo, knobs ...string) error {
+	t.Helper()
+	return Knobs(t, d, knobs...).Check()
 }
 
 // MustRun is Run that fails the test on error and checks the result's
-// metrics carry every key the scenario declares.
+// metrics are of the scenario's declared type.
 func MustRun(t testing.TB, d demos.Demo, speed float64, knobs ...string) (ev.Result, *ui.Capture) {
 	t.Helper()
 	res, c, err := Run(t, d, speed, knobs...)
@@ -66,17 +71,25 @@ func MustRun(t testing.TB, d demos.Demo, speed float64, knobs ...string) (ev.Res
 	return res, c
 }
 
-// CheckMetrics fails unless res has every metric d declares and a verdict.
+// CheckMetrics fails unless res carries d's metrics type and a verdict.
 func CheckMetrics(t testing.TB, d demos.Demo, res ev.Result) {
 	t.Helper()
-	for _, k := range d.Metrics {
-		if _, ok := res.Metrics[k]; !ok {
-			t.Errorf("%s: metric %q declared but missing from %v", d.Name, k, res.Metrics)
-		}
+	if got := reflect.TypeOf(res.Metrics); got != d.Metrics {
+		t.Errorf("%s: metrics of type %v, declared %v", d.Name, got, d.Metrics)
 	}
 	if strings.TrimSpace(res.Verdict) == "" {
 		t.Errorf("%s: empty verdict", d.Name)
 	}
+}
+
+// Metrics returns res's metrics as M, failing the test if they are not.
+func Metrics[M any](t testing.TB, res ev.Result) M {
+	t.Helper()
+	m, ok := res.Metrics.(M)
+	if !ok {
+		t.Fatalf("metrics are %T, want %T", res.Metrics, *new(M))
+	}
+	return m
 }
 
 // Messages returns "actor: msg" for every event, in order, leaving out

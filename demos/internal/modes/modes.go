@@ -25,9 +25,9 @@ const (
 // All is every mode, in the order a scenario runs them.
 var All = []string{Sequential, Goroutines, Processes}
 
-// Knob is the --mode knob every pool scenario offers.
-func Knob() demos.Param {
-	return demos.Choice("mode", "which ways to do the job", "all", "all", Sequential, Goroutines, Processes)
+// Knob declares the --mode knob every pool scenario offers, bound to dst.
+func Knob(k *demos.Knobs, dst *string) {
+	k.Choice(dst, "mode", "which ways to do the job", "all", "all", Sequential, Goroutines, Processes)
 }
 
 // Selected is the modes --mode asks for, in running order.
@@ -105,24 +105,40 @@ func (rep Report) Efficiency(r Run) (float64, bool) {
 	return s / float64(r.Workers), true
 }
 
-// Metrics is the modes object of a result: for each mode that ran,
-// workers, wall_ms, startup_ms, compute_ms, rounds_ms (every round) and,
-// when there was a sequential run to compare with, speedup and efficiency.
-func (rep Report) Metrics() map[string]any {
-	out := map[string]any{}
+// Metrics is one mode's entry in the modes object of a result.
+type Metrics struct {
+	Workers   int       `json:"workers"`    // goroutines or processes doing the job (1 for sequential)
+	WallMs    float64   `json:"wall_ms"`    // what the mode cost for one job: startup_ms + compute_ms
+	StartupMs float64   `json:"startup_ms"` // time to get the workers going (starting processes), paid once; 0 where too small to matter
+	ComputeMs float64   `json:"compute_ms"` // the fastest of rounds_ms
+	RoundsMs  []float64 `json:"rounds_ms"`  // the job's time in every round, from handing out the first task to the last result
+	// Speedup is the sequential wall_ms divided by this mode's; present only
+	// when the sequential mode ran.
+	Speedup *float64 `json:"speedup,omitempty"`
+	// Efficiency is speedup / workers (1: every worker busy with useful work
+	// all the time); present only when the sequential mode ran.
+	Efficiency *float64 `json:"efficiency,omitempty"`
+}
+
+// Metrics is the modes object of a result: one entry per mode that ran,
+// keyed by the mode's name.
+func (rep Report) Metrics() map[string]Metrics {
+	out := map[string]Metrics{}
 	for _, r := range rep {
-		m := map[string]any{"workers": r.Workers, "wall_ms": ev.Ms(r.Wall()),
-			"startup_ms": ev.Ms(r.Startup), "compute_ms": ev.Ms(r.Compute()), "rounds_ms": roundsMs(r.Rounds)}
+		m := Metrics{Workers: r.Workers, WallMs: ev.Ms(r.Wall()),
+			StartupMs: ev.Ms(r.Startup), ComputeMs: ev.Ms(r.Compute()), RoundsMs: roundsMs(r.Rounds)}
 		if s, ok := rep.Speedup(r); ok {
-			m["speedup"] = round(s)
+			m.Speedup = ptr(round(s))
 		}
 		if e, ok := rep.Efficiency(r); ok {
-			m["efficiency"] = round(e)
+			m.Efficiency = ptr(round(e))
 		}
 		out[r.Mode] = m
 	}
 	return out
 }
+
+func ptr(f float64) *float64 { return &f }
 
 func roundsMs(ds []time.Duration) []float64 {
 	out := make([]float64, len(ds))

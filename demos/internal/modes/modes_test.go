@@ -1,9 +1,12 @@
 package modes_test
 
 import (
+	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/pardemo/pardemo/demos"
 	"github.com/pardemo/pardemo/demos/internal/modes"
 )
 
@@ -29,12 +32,16 @@ func TestSpeedupAndEfficiency(t *testing.T) {
 		}
 	}
 	m := rep.Metrics()
-	p := m[modes.Processes].(map[string]any)
-	if p["wall_ms"] != 200.0 || p["startup_ms"] != 50.0 || p["compute_ms"] != 150.0 || p["speedup"] != 2.0 || p["efficiency"] != 0.5 || p["workers"] != 4 {
-		t.Errorf("processes metrics %v", p)
+	p, ok := m[modes.Processes]
+	if !ok || p.WallMs != 200 || p.StartupMs != 50 || p.ComputeMs != 150 || p.Speedup == nil || *p.Speedup != 2 ||
+		p.Efficiency == nil || *p.Efficiency != 0.5 || p.Workers != 4 {
+		t.Errorf("processes metrics %+v", p)
 	}
-	if r := p["rounds_ms"].([]float64); len(r) != 3 || r[0] != 170 {
+	if r := p.RoundsMs; len(r) != 3 || r[0] != 170 {
 		t.Errorf("rounds_ms %v", r)
+	}
+	if s := m[modes.Sequential]; s.Speedup == nil || *s.Speedup != 1 || s.StartupMs != 0 || s.WallMs != 400 {
+		t.Errorf("sequential metrics %+v", s)
 	}
 	tb := rep.Table()
 	if len(tb.Rows) != 3 || tb.Rows[2][5] != "2×" || tb.Rows[2][6] != "50%" || tb.Rows[2][2] != "50ms" || tb.Rows[0][2] != "—" {
@@ -53,9 +60,14 @@ func TestNoBaseline(t *testing.T) {
 	if len(m) != 1 {
 		t.Errorf("metrics for modes that did not run: %v", m)
 	}
-	g := m[modes.Goroutines].(map[string]any)
-	if _, ok := g["speedup"]; ok {
-		t.Errorf("speedup reported: %v", g)
+	g, ok := m[modes.Goroutines]
+	if !ok || g.Speedup != nil || g.Efficiency != nil {
+		t.Errorf("speedup reported: %+v", g)
+	}
+	// Absent, not 0: the JSON has no speedup or efficiency key at all.
+	raw, err := json.Marshal(g)
+	if err != nil || strings.Contains(string(raw), "speedup") || strings.Contains(string(raw), "efficiency") {
+		t.Errorf("goroutines JSON %s (%v)", raw, err)
 	}
 	if row := rep.Table().Rows[0]; row[5] != "—" || row[6] != "—" {
 		t.Errorf("row %v", row)
@@ -69,10 +81,35 @@ func TestSelected(t *testing.T) {
 	if got := modes.Selected(modes.Processes); len(got) != 1 || got[0] != modes.Processes {
 		t.Errorf("processes = %v", got)
 	}
-	k := modes.Knob()
+	d := demos.Scenario[options, struct{}]{Name: "modes test", Knobs: func(k *demos.Knobs, o *options) { modes.Knob(k, &o.Mode) }}.Demo()
+	if o := d.Bind().Options().(*options); o.Mode != "all" {
+		t.Errorf("--mode defaults to %q, want all", o.Mode)
+	}
 	for _, m := range append([]string{"all"}, modes.All...) {
-		if _, err := k.Parse(m); err != nil {
+		b := d.Bind()
+		if err := b.Set("mode", m); err != nil {
 			t.Errorf("--mode %s: %v", m, err)
+		} else if got := b.Options().(*options).Mode; got != m {
+			t.Errorf("--mode %s bound %q", m, got)
 		}
+	}
+	if err := d.Bind().Set("mode", "threads"); err == nil {
+		t.Error("--mode threads accepted")
+	}
+}
+
+// options is a scenario's options with only the --mode knob.
+type options struct{ Mode string }
+
+// A speedup or efficiency that rounds to 0 (a tiny job on many processes)
+// is still reported: only a missing sequential run leaves them out.
+func TestZeroSpeedupKept(t *testing.T) {
+	rep := modes.Report{
+		{Mode: modes.Sequential, Workers: 1, Rounds: []time.Duration{time.Microsecond}},
+		{Mode: modes.Processes, Workers: 64, Startup: time.Second, Rounds: []time.Duration{time.Millisecond}},
+	}
+	raw, err := json.Marshal(rep.Metrics()[modes.Processes])
+	if err != nil || !strings.Contains(string(raw), `"speedup":0,`) || !strings.Contains(string(raw), `"efficiency":0}`) {
+		t.Errorf("processes JSON %s (%v)", raw, err)
 	}
 }

@@ -64,13 +64,13 @@ func Actor(c *proc.Child) string { return fmt.Sprintf("%s [pid %d]", c.Name, c.P
 
 func (e *Env) spec(role, name string, args any) proc.Spec {
 	return proc.Spec{Role: role, Name: name, Args: args, Speed: e.Speed, Seed: e.Seed, Epoch: e.rec.Epoch(),
-		OnEvent: func(c *proc.Child, ev ev.Event) {
-			ev.Actor = Actor(c)
-			if ev.Attrs == nil {
-				ev.Attrs = map[string]any{}
+		OnEvent: func(c *proc.Child, x ev.Event) {
+			x.Actor = Actor(c)
+			if x.Attrs == nil {
+				x.Attrs = map[string]any{}
 			}
-			ev.Attrs["pid"] = c.Pid
-			e.rec.Emit(ev)
+			x.Attrs["pid"] = c.Pid
+			e.rec.Emit(x)
 		},
 		OnBeat: func(*proc.Child) { e.Beat() },
 		// A child asleep on the story clock is alive: it wakes by itself.

@@ -13,7 +13,6 @@ import (
 	"github.com/pardemo/pardemo/demos/internal/demotest"
 	"github.com/pardemo/pardemo/internal/ev"
 	"github.com/pardemo/pardemo/internal/proc"
-	"github.com/pardemo/pardemo/internal/ui"
 )
 
 // The test binary doubles as the worker processes of --processes (see
@@ -166,7 +165,7 @@ func TestProcessesNoBarrier(t *testing.T) {
 // checkPids checks that the four workers ran in four distinct processes,
 // none of them this one, and that every event of a worker came from its
 // own pid. It returns the pids by worker.
-func checkPids(t *testing.T, c *ui.Capture, m map[string]int) map[string]int {
+func checkPids(t *testing.T, c *demotest.Capture, m map[string]int) map[string]int {
 	t.Helper()
 	pids := map[string]int{}
 	seen := map[int]bool{}
@@ -191,7 +190,7 @@ func checkPids(t *testing.T, c *ui.Capture, m map[string]int) map[string]int {
 
 // index is demotest.Index for a worker that may be a process, whose actor
 // is "name [pid N]".
-func index(c *ui.Capture, name, part string) int {
+func index(c *demotest.Capture, name, part string) int {
 	return slices.IndexFunc(c.Events, func(e ev.Event) bool {
 		actor, _, _ := strings.Cut(e.Actor, " [pid ")
 		return actor == name && strings.Contains(e.Msg, part)

@@ -16,7 +16,6 @@ import (
 	"github.com/pardemo/pardemo/demos/condition"
 	"github.com/pardemo/pardemo/demos/internal/demotest"
 	"github.com/pardemo/pardemo/internal/ev"
-	"github.com/pardemo/pardemo/internal/ui"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -83,7 +82,7 @@ func TestExactSequenceInFakeTime(t *testing.T) {
 
 // replay rebuilds the list length from the events and checks it against
 // the capacity and against the lengths the actors reported.
-func replay(t *testing.T, c *ui.Capture, capacity int) (maxLen int) {
+func replay(t *testing.T, c *demotest.Capture, capacity int) (maxLen int) {
 	t.Helper()
 	length := 0
 	for _, e := range c.Events {

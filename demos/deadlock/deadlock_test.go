@@ -17,7 +17,6 @@ import (
 	"github.com/pardemo/pardemo/demos/deadlock"
 	"github.com/pardemo/pardemo/demos/internal/demotest"
 	"github.com/pardemo/pardemo/internal/ev"
-	"github.com/pardemo/pardemo/internal/ui"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -34,7 +33,7 @@ func cycle(t *testing.T, res ev.Result) []string {
 }
 
 // lastAt is when the last event whose message contains part was emitted.
-func lastAt(c *ui.Capture, part string) time.Duration {
+func lastAt(c *demotest.Capture, part string) time.Duration {
 	at := time.Duration(-1)
 	for _, e := range c.Events {
 		if strings.Contains(e.Msg, part) {

@@ -14,7 +14,6 @@ import (
 	"github.com/pardemo/pardemo/demos/deferdemo"
 	"github.com/pardemo/pardemo/demos/internal/demotest"
 	"github.com/pardemo/pardemo/internal/ev"
-	"github.com/pardemo/pardemo/internal/ui"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -26,7 +25,7 @@ var what = map[string]string{"mutex": "mutex", "re-entrant lock": "re-entrant lo
 
 // of lists actor's events as "time message", notes left out except the
 // recovered panics.
-func of(c *ui.Capture, actor string) []string {
+func of(c *demotest.Capture, actor string) []string {
 	var out []string
 	for _, e := range c.Of(actor) {
 		if e.Kind != ev.Note || strings.HasPrefix(e.Msg, "recovered") {
@@ -36,7 +35,7 @@ func of(c *ui.Capture, actor string) []string {
 	return out
 }
 
-func check(t *testing.T, c *ui.Capture, actor string, want []string) {
+func check(t *testing.T, c *demotest.Capture, actor string, want []string) {
 	t.Helper()
 	if got := of(c, actor); !slices.Equal(got, want) {
 		t.Errorf("%s:\n%s\nwant:\n%s", actor, strings.Join(got, "\n"), strings.Join(want, "\n"))

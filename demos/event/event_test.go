@@ -16,14 +16,13 @@ import (
 	"github.com/pardemo/pardemo/demos/event"
 	"github.com/pardemo/pardemo/demos/internal/demotest"
 	"github.com/pardemo/pardemo/internal/ev"
-	"github.com/pardemo/pardemo/internal/ui"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // pulseTimes returns when each pulse fired and which pulses woke the
 // consumer, from the events alone.
-func pulseTimes(c *ui.Capture) (fired []time.Duration, woke []int) {
+func pulseTimes(c *demotest.Capture) (fired []time.Duration, woke []int) {
 	for _, e := range c.Events {
 		switch {
 		case e.Actor == "producer" && e.Kind == ev.Send:

@@ -15,11 +15,10 @@ import (
 	"github.com/pardemo/pardemo/demos/internal/demotest"
 	"github.com/pardemo/pardemo/demos/poolprimes"
 	"github.com/pardemo/pardemo/internal/ev"
-	"github.com/pardemo/pardemo/internal/ui"
 )
 
 // byMode groups the per-number events of a run by mode.
-func byMode(c *ui.Capture) map[string][]ev.Event {
+func byMode(c *demotest.Capture) map[string][]ev.Event {
 	out := map[string][]ev.Event{}
 	for _, e := range c.Events {
 		if m, ok := e.Attrs["mode"].(string); ok {

@@ -16,7 +16,6 @@ import (
 	"github.com/pardemo/pardemo/demos"
 	"github.com/pardemo/pardemo/demos/internal/demotest"
 	"github.com/pardemo/pardemo/demos/race"
-	"github.com/pardemo/pardemo/internal/ui"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -215,7 +214,7 @@ func TestCheckRejectsBadCombinations(t *testing.T) {
 func TestManySmallWorkersOutliveTheWatchdog(t *testing.T) {
 	d := race.New()
 	b := demotest.Knobs(t, d, "mode=channel", "workers=200", "count=16000")
-	res, _, err := demos.Execute(context.Background(), d, demos.Config{Seed: 1, Speed: 10, Knobs: b, Watchdog: 100 * time.Millisecond}, &ui.Capture{})
+	res, _, err := demos.Execute(context.Background(), d, demos.Config{Seed: 1, Speed: 10, Knobs: b, Watchdog: 100 * time.Millisecond}, &demotest.Capture{})
 	if err != nil {
 		t.Fatalf("a valid run was stopped: %v", err)
 	}

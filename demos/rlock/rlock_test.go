@@ -11,7 +11,6 @@ import (
 	"github.com/pardemo/pardemo/demos"
 	"github.com/pardemo/pardemo/demos/internal/demotest"
 	"github.com/pardemo/pardemo/demos/rlock"
-	"github.com/pardemo/pardemo/internal/ui"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -63,7 +62,7 @@ func TestRlockRealTime(t *testing.T) {
 func TestRlockOutlivesShortGlobalWatchdog(t *testing.T) {
 	d := rlock.New()
 	knobs := demotest.Knobs(t, d, "patience=30")
-	res, _, err := demos.Execute(context.Background(), d, demos.Config{Seed: 1, Speed: 100, Knobs: knobs, Watchdog: 100 * time.Millisecond}, &ui.Capture{})
+	res, _, err := demos.Execute(context.Background(), d, demos.Config{Seed: 1, Speed: 100, Knobs: knobs, Watchdog: 100 * time.Millisecond}, &demotest.Capture{})
 	if err != nil || !res.Observed {
 		t.Fatalf("err %v, result %+v", err, res)
 	}

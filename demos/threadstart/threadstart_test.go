@@ -14,14 +14,13 @@ import (
 	"github.com/pardemo/pardemo/demos/internal/demotest"
 	"github.com/pardemo/pardemo/demos/threadstart"
 	"github.com/pardemo/pardemo/internal/ev"
-	"github.com/pardemo/pardemo/internal/ui"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // actorTimes lists, in order, the time (from the round's start) of each
 // message of actor in round r (1 or 2), as "1s", "2s", ...
-func actorTimes(c *ui.Capture, actor string, r int) []time.Duration {
+func actorTimes(c *demotest.Capture, actor string, r int) []time.Duration {
 	round, begin := 0, time.Duration(0)
 	var out []time.Duration
 	for _, e := range c.Events {

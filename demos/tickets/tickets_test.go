@@ -17,7 +17,6 @@ import (
 	"github.com/pardemo/pardemo/demos/tickets"
 	"github.com/pardemo/pardemo/internal/ev"
 	"github.com/pardemo/pardemo/internal/proc"
-	"github.com/pardemo/pardemo/internal/ui"
 )
 
 // The test binary doubles as the buyer processes.
@@ -31,7 +30,7 @@ func skipUnsupported(t *testing.T) {
 }
 
 // dbPath is where the run said its database lives.
-func dbPath(t *testing.T, c *ui.Capture) (string, bool) {
+func dbPath(t *testing.T, c *demotest.Capture) (string, bool) {
 	t.Helper()
 	for _, e := range c.Events {
 		if p, ok := e.Attrs["db"].(string); ok {
@@ -62,7 +61,7 @@ func checkDB(t *testing.T, path string, max int) int {
 }
 
 // buyerPids are the pids the buyers' events carried.
-func buyerPids(c *ui.Capture) []int {
+func buyerPids(c *demotest.Capture) []int {
 	seen := map[int]bool{}
 	var out []int
 	for _, e := range c.Events {
@@ -230,7 +229,7 @@ func TestInterruptLeavesValidDB(t *testing.T) {
 
 // interrupted runs the scenario at --speed 10 and cancels it once a buyer
 // has announced it is saving its ticket (or after a while).
-func interrupted(t *testing.T, knobs ...string) *ui.Capture {
+func interrupted(t *testing.T, knobs ...string) *demotest.Capture {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -253,7 +252,7 @@ func interrupted(t *testing.T, knobs ...string) *ui.Capture {
 	return &c.Capture
 }
 
-func anySaving(c *ui.Capture) bool {
+func anySaving(c *demotest.Capture) bool {
 	for _, e := range c.Events {
 		if strings.Contains(e.Msg, "saving it takes") {
 			return true
@@ -262,9 +261,9 @@ func anySaving(c *ui.Capture) bool {
 	return false
 }
 
-// watchCapture records like ui.Capture and signals the first "saving" event.
+// watchCapture records like demotest.Capture and signals the first "saving" event.
 type watchCapture struct {
-	ui.Capture
+	demotest.Capture
 	saving chan struct{}
 	once   bool
 }
@@ -295,6 +294,86 @@ func TestCheckRefusesBadDB(t *testing.T) {
 	}
 }
 
+// A --db whose replacement would destroy something is refused unless
+// --force: a symbolic link (the rename would replace the link), a file
+// holding anything but a ticket database; a device never. Names up to
+// the longest the lock file leaves room for work.
+func TestCheckProtectsWhatDBNames(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	target := write("target.json", `{"tickets": 3}`)
+	link := filepath.Join(dir, "link.json")
+	if err := os.Symlink(target, link); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	notes := write("notes.txt", "my thesis, chapter 1\n")
+	other := write("other.json", `{"tickets": 3, "owner": "someone else"}`)
+	list := write("list.json", `[1, 2, 3]`)
+	for _, tc := range []struct {
+		db, want string
+		force    bool
+	}{
+		{link, "is a symbolic link", false},
+		{notes, "holds something other than a ticket database", false},
+		{other, "holds something other than a ticket database", false},
+		{list, "holds something other than a ticket database", false},
+		{os.DevNull, "not a regular file", false},
+		{os.DevNull, "not a regular file", true},
+		{filepath.Join(dir, strings.Repeat("n", 246)+".json"), "at most 250 fit", false},
+	} {
+		knobs := []string{"db=" + tc.db}
+		if tc.force {
+			knobs = append(knobs, "force")
+		}
+		err := demotest.CheckErr(t, tickets.New(), knobs...)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("--db %.60s (force %v): %v, want one line saying it %s", tc.db, tc.force, err, tc.want)
+		} else if !tc.force && tc.db != os.DevNull && !strings.Contains(err.Error(), "--db") {
+			t.Errorf("--db %.60s: the error does not name the knob: %v", tc.db, err)
+		}
+	}
+	for _, tc := range []struct {
+		db    string
+		force bool
+	}{
+		{target, false},
+		{write("empty.json", ""), false},
+		{link, true},
+		{notes, true},
+		{filepath.Join(dir, strings.Repeat("n", 245)), false},
+		{filepath.Join(dir, strings.Repeat("n", 245)+".json"), false},
+	} {
+		knobs := []string{"db=" + tc.db}
+		if tc.force {
+			knobs = append(knobs, "force")
+		}
+		if err := demotest.CheckErr(t, tickets.New(), knobs...); err != nil {
+			t.Errorf("--db %.60s (force %v) refused: %v", tc.db, tc.force, err)
+		}
+	}
+}
+
+// A --db name of 245 bytes (a valid name, with room for ".lock") works:
+// the temporary file the database is written through is named to fit.
+func TestLongDBName(t *testing.T) {
+	skipUnsupported(t)
+	db := filepath.Join(t.TempDir(), strings.Repeat("t", 240)+".json")
+	res, _ := demotest.MustRun(t, tickets.New(), 500, "lock", "buyers=3", "db="+db)
+	if m := demotest.Metrics[tickets.Metrics](t, res); !m.DBValid || m.Sold != 1 {
+		t.Fatalf("metrics %+v", m)
+	}
+	checkDB(t, db, 1)
+	if left, _ := filepath.Glob(filepath.Join(filepath.Dir(db), ".*")); len(left) > 0 {
+		t.Errorf("temporary files left: %v", left)
+	}
+}
+
 // The buyers are quiet while they save (2 story-seconds), and so is main
 // while it waits for them; their sleeps, announced to the parent, keep the
 // watchdog from calling that a stall. Here a save lasts 1 s and the
@@ -303,7 +382,7 @@ func TestSleepingBuyersAreNotAStall(t *testing.T) {
 	skipUnsupported(t)
 	d := tickets.New()
 	res, _, err := demos.Execute(context.Background(), d,
-		demos.Config{Seed: 1, Speed: 2, Knobs: demotest.Knobs(t, d, "buyers=2"), Watchdog: 400 * time.Millisecond}, &ui.Capture{})
+		demos.Config{Seed: 1, Speed: 2, Knobs: demotest.Knobs(t, d, "buyers=2"), Watchdog: 400 * time.Millisecond}, &demotest.Capture{})
 	if err != nil {
 		t.Fatalf("err = %v, want the run to finish", err)
 	}

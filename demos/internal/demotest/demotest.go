@@ -16,6 +16,11 @@ import (
 	"github.com/pardemo/pardemo/internal/ui"
 )
 
+// Capture is the renderer tests record a run with: every header, event,
+// result and failure, in order. (A scenario's tests need nothing else of
+// the renderers.)
+type Capture = ui.Capture
+
 // Run executes d with knobs given as "name=value" (a bare "name" means
 // true) at speed, with a fixed seed, and returns the result, the captured
 // events and the error.

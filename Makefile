@@ -13,7 +13,7 @@ export GOTOOLCHAIN := local
 STATICCHECK_VERSION := 0.8.2
 STATICCHECK ?= $(shell command -v staticcheck 2>/dev/null || echo "$$($(GO) env GOPATH)/bin/staticcheck")
 
-.PHONY: all build run-all test vet lint tools unit race e2e bench docs check-docs man install-man clean
+.PHONY: all build run-all test vet lint tools unit race chaos chaos-short e2e bench docs check-docs man install-man clean
 
 all: build
 
@@ -23,7 +23,7 @@ build:
 run-all: build
 	./$(BIN) --speed $(SPEED) run-all
 
-test: vet lint unit race check-docs
+test: vet lint unit race chaos-short check-docs
 
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
@@ -47,6 +47,17 @@ unit:
 # compiled out of -race builds (internal/race/plain_norace.go).
 race:
 	$(GO) test -race -count=1 ./...
+
+# The fault-injection suite (cmd/chaos_linux_test.go): every command ×
+# seeds, signals at random moments, a corpus of bad inputs, a full disk, a
+# closed stdout, TERM=dumb; it ends with a "chaos: runs N, hangs 0, ..."
+# line. PARDEMO_CHAOS_SEED=N replays a run. The short form is part of
+# `make test`.
+chaos:
+	PARDEMO_CHAOS=full $(GO) test -count=1 -timeout 15m -run '^TestChaos$$' -v ./cmd/
+
+chaos-short:
+	PARDEMO_CHAOS=short $(GO) test -count=1 -timeout 5m -run '^TestChaos$$' -v ./cmd/
 
 # Only the end-to-end tests of the real command line.
 e2e:

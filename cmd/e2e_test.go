@@ -114,6 +114,12 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"explain"}, cmd.ExitUsage},
 		{[]string{"explain", "nosuch"}, cmd.ExitUsage},
 		{[]string{"race", "extra-arg"}, cmd.ExitUsage},
+		// Usage errors are typed where they arise, cobra's own argument
+		// checks included.
+		{[]string{"list", "extra-arg"}, cmd.ExitUsage},
+		{[]string{"run-all", "extra-arg"}, cmd.ExitUsage},
+		{[]string{"help", "nosuch"}, cmd.ExitUsage},
+		{[]string{"gen-docs"}, cmd.ExitUsage},
 		{[]string{"--color", "sometimes", "race"}, cmd.ExitUsage},
 		{[]string{"--watchdog", "1ms", "race"}, cmd.ExitUsage},
 		{[]string{"race", "--nosuchflag"}, cmd.ExitUsage},
@@ -551,5 +557,14 @@ func TestSpeedBoundInHelp(t *testing.T) {
 		if code != cmd.ExitOK || !strings.Contains(stdout, "0.1–100000") {
 			t.Errorf("pardemo %s: exit %d, and the --speed bounds 0.1–100000 not in:\n%s", strings.Join(args, " "), code, stdout)
 		}
+	}
+}
+
+// cobra's completion command, asked for a shell it does not know, used to
+// print its help and exit 0.
+func TestCompletionUnknownShell(t *testing.T) {
+	_, stderr, code := runInProcess(t, "completion", "fsh")
+	if code != cmd.ExitUsage || stderr != "pardemo: unknown command \"fsh\" (did you mean \"fish\"?)\n" {
+		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
 }

@@ -153,6 +153,11 @@ Start with 'pardemo list', then try 'pardemo race' and 'pardemo race --lock'.`,
 	root.SetHelpCommandGroupID("lab")
 	root.SetCompletionCommandGroupID("lab")
 	root.InitDefaultCompletionCmd()
+	// cobra's completion command answers an unknown shell with its help and
+	// exit 0; like every group, it says "did you mean" instead.
+	if comp, _, err := root.Find([]string{"completion"}); err == nil && comp != root {
+		comp.Args, comp.RunE = cobra.ArbitraryArgs, a.groupRunE
+	}
 	visit(root, func(c *cobra.Command) { c.Args = usageArgs(c.Args) })
 	return root
 }

@@ -95,10 +95,18 @@ func run(ctx context.Context, env *demos.Env, o *Options) (ev.Result, error) {
 			panics++
 		}
 		if !steadyBack {
-			select {
-			case <-steadyDone:
+			if useDefer {
+				// Nothing leaked, so the steady block comes back: wait for
+				// it, because while it still holds the primitive the probe
+				// below would call that a leak (and release what it holds).
+				<-steadyDone
 				steadyBack = true
-			case <-time.After(env.Story(workTime)): // stuck behind a leaked lock: it will not come
+			} else {
+				select {
+				case <-steadyDone:
+					steadyBack = true
+				case <-time.After(env.Story(workTime)): // stuck behind a leaked lock: it will not come
+				}
 			}
 		}
 

@@ -134,15 +134,20 @@ func (j *junction) change(env *demos.Env, green bool, tick int) {
 	defer j.mu.Unlock()
 	light := ev.Event{Actor: "light", Kind: ev.Step, Msg: "GREEN: cars may cross", Tone: ev.ToneGreen,
 		Attrs: map[string]any{"light": "green", "tick": tick}}
+	if !green {
+		light.Msg, light.Tone, light.Attrs["light"] = "RED: cars must wait", ev.ToneRed, "red"
+	}
+	// Said before it is done: a waiting car wakes the moment the light is
+	// set and says so without the junction lock, so the light must have
+	// spoken already.
+	env.Emit(light)
 	if green {
 		j.light.Set()
 		j.log = append(j.log, "green")
 	} else {
 		j.light.Clear()
 		j.log = append(j.log, "red")
-		light.Msg, light.Tone, light.Attrs["light"] = "RED: cars must wait", ev.ToneRed, "red"
 	}
-	env.Emit(light)
 }
 
 // drive is one car: cross if the light is green, otherwise wait for it.

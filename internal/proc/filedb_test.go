@@ -252,6 +252,36 @@ func TestCleanTemp(t *testing.T) {
 	}
 }
 
+// The longest database name there is room for works, lock file included:
+// the temporary file it is written through gets a shortened name (see
+// TestTempPrefixFits for CleanTemp finding it).
+func TestLongNames(t *testing.T) {
+	dir := t.TempDir()
+	base := strings.Repeat("é", (proc.MaxDBName-5)/2) + ".json" // multi-byte, so the cut must respect characters
+	if len(base) > proc.MaxDBName {
+		t.Fatalf("test set-up: %d-byte name", len(base))
+	}
+	db := proc.OpenFileDB(filepath.Join(dir, base))
+	l := db.Locker()
+	if err := l.Lock(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer l.Unlock()
+	if err := db.Write(map[string]int{"tickets": 1}); err != nil {
+		t.Fatalf("Write with a %d-byte name: %v", len(base), err)
+	}
+	var v map[string]int
+	if err := db.Read(&v); err != nil || v["tickets"] != 1 {
+		t.Fatalf("Read = %v, %v", v, err)
+	}
+	names, _ := os.ReadDir(dir)
+	for _, e := range names {
+		if strings.Contains(e.Name(), ".tmp-") {
+			t.Errorf("Write left %q behind", e.Name())
+		}
+	}
+}
+
 // BenchmarkFlockAcquireRelease is the price of one uncontended lock and
 // unlock: an open, a flock(2) and a close.
 func BenchmarkFlockAcquireRelease(b *testing.B) {

@@ -90,7 +90,7 @@ func (p *program) exit() (int, []string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.exited = true
-	return p.total, slices.Clone(p.finished)
+	return p.total, append([]string{}, p.finished...) // [] in JSON when nobody finished, never null
 }
 
 func run(ctx context.Context, env *demos.Env, o *Options) (ev.Result, error) {

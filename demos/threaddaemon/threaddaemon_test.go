@@ -2,6 +2,7 @@ package threaddaemon_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -120,6 +121,25 @@ func TestNobodyCutOffIsHonest(t *testing.T) {
 		m := demotest.Metrics[threaddaemon.Metrics](t, res)
 		if m.CutOff != 0 || m.TotalAtExit != 4 || res.Observed || res.Hint == "" {
 			t.Fatalf("want nobody cut off, lesson not observed, a hint; got %+v %q (hint %q)", m, res.Verdict, res.Hint)
+		}
+	})
+}
+
+// Main returning at once leaves nobody finished: the JSON says [] (a list,
+// as documented), not null.
+func TestNobodyFinishedIsAnEmptyList(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		res, _ := demotest.MustRun(t, threaddaemon.New(), 1, "exit-after=0")
+		m := demotest.Metrics[threaddaemon.Metrics](t, res)
+		b, err := json.Marshal(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.FinishedAtExit != 0 {
+			t.Fatalf("%d finished at once; the test needs a run where nobody did", m.FinishedAtExit)
+		}
+		if !strings.Contains(string(b), `"finished":[]`) {
+			t.Errorf("nobody finished, but the metrics say %s", b)
 		}
 	})
 }

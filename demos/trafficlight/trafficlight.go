@@ -216,7 +216,7 @@ func conclude(env *demos.Env, j *junction, cars []*car) ev.Result {
 		res.Verdict += " — that breaks the rule the event enforces: please report it"
 	case waited == 0:
 		res.Verdict += ": no car met a red light this time"
-		res.Hint = "--cars 5 or more: the light turns red 10.5 story-seconds in, when the fifth car arrives"
+		res.Hint = "--cars 5 or more: the light turns red 10.5 story-seconds in, and the fifth car arrives at 12, while it is red"
 		if len(cars) >= 5 {
 			res.Hint = "a lower --speed: at this speed the machine could not keep the light on schedule"
 		}

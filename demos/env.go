@@ -86,7 +86,7 @@ func (e *Env) Sleep(ctx context.Context, seconds float64) error {
 	case <-t.C:
 		return nil
 	case <-ctx.Done():
-		return context.Cause(ctx)
+		return Stopped(ctx)
 	}
 }
 

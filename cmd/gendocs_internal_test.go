@@ -173,3 +173,23 @@ func TestBadUsage(t *testing.T) {
 		}
 	}
 }
+
+// --man writes one page per command, the scenarios' among them.
+func TestManPages(t *testing.T) {
+	dir := t.TempDir()
+	var out, errOut bytes.Buffer
+	if code := run([]string{"--man", dir}, &out, &errOut); code != 0 {
+		t.Fatalf("gen-docs --man: exit %d: %s", code, errOut.String())
+	}
+	for _, d := range Registry() {
+		page := filepath.Join(dir, strings.ReplaceAll("pardemo "+d.Name, " ", "-")+".1")
+		b, err := os.ReadFile(page)
+		if err != nil {
+			t.Errorf("scenario %q: %v", d.Name, err)
+			continue
+		}
+		if !bytes.Contains(b, []byte(d.ID)) {
+			t.Errorf("%s does not mention %s", page, d.ID)
+		}
+	}
+}

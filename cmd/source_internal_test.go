@@ -102,3 +102,37 @@ func TestReadmeTableListsEveryScenario(t *testing.T) {
 		}
 	}
 }
+
+// Every package with tests checks for leaked goroutines once, in TestMain
+// (goleak, directly or through demotest.Main or cmd's leakCheck).
+func TestEveryPackageChecksLeaks(t *testing.T) {
+	err := filepath.WalkDir("..", func(path string, e os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if e.IsDir() && (e.Name() == ".git" || e.Name() == "testdata" || e.Name() == "bin") {
+			return filepath.SkipDir
+		}
+		if !e.IsDir() {
+			return nil
+		}
+		tests, _ := filepath.Glob(filepath.Join(path, "*_test.go"))
+		if len(tests) == 0 {
+			return nil
+		}
+		for _, f := range tests {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				return err
+			}
+			if bytes.Contains(b, []byte("goleak.")) || bytes.Contains(b, []byte("demotest.Main(")) {
+				return nil
+			}
+		}
+		t.Errorf("%s has tests but no goleak check in its TestMain", path)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

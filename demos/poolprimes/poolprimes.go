@@ -101,9 +101,8 @@ func New() demos.Demo {
 			// 0 rather than runtime.NumCPU() as the default keeps the help
 			// text and the generated docs the same on every machine.
 			k.Int(&o.Workers, "workers", "pool size: goroutines or worker processes; 0 means one per CPU", 0, 0, 64)
-			modes.Knob(k, &o.Mode)
 			k.Int64s(&o.Numbers, "numbers", "the numbers to check", cookbook(), 0, math.MaxInt64)
-			k.Int(&o.Rounds, "rounds", "time each mode this many times and keep its fastest round", 3, 1, 20)
+			modes.Knobs(k, &o.Mode, &o.Rounds)
 		},
 		Check:   check,
 		Explain: lesson,

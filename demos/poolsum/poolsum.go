@@ -76,8 +76,7 @@ func New() demos.Demo {
 		Knobs: func(k *demos.Knobs, o *Options) {
 			k.Int(&o.N, "n", "add up 1..n", 100_000_000, 1, maxN)
 			k.Int(&o.Workers, "workers", "slices, one worker (goroutine or process) each", 8, 1, 64)
-			modes.Knob(k, &o.Mode)
-			k.Int(&o.Rounds, "rounds", "time each mode this many times and keep its fastest round", 3, 1, 20)
+			modes.Knobs(k, &o.Mode, &o.Rounds)
 		},
 		Check:   check,
 		Explain: lesson,

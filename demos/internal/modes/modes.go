@@ -25,9 +25,11 @@ const (
 // All is every mode, in the order a scenario runs them.
 var All = []string{Sequential, Goroutines, Processes}
 
-// Knob declares the --mode knob every pool scenario offers, bound to dst.
-func Knob(k *demos.Knobs, dst *string) {
-	k.Choice(dst, "mode", "which ways to do the job", "all", "all", Sequential, Goroutines, Processes)
+// Knobs declares the two knobs every pool scenario offers: --mode, which
+// ways to do the job, and --rounds, how often to time each.
+func Knobs(k *demos.Knobs, mode *string, rounds *int) {
+	k.Choice(mode, "mode", "which ways to do the job", "all", "all", Sequential, Goroutines, Processes)
+	k.Int(rounds, "rounds", "time each mode this many times and keep its fastest round", 3, 1, 20)
 }
 
 // Selected is the modes --mode asks for, in running order.

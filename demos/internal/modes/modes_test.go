@@ -81,9 +81,9 @@ func TestSelected(t *testing.T) {
 	if got := modes.Selected(modes.Processes); len(got) != 1 || got[0] != modes.Processes {
 		t.Errorf("processes = %v", got)
 	}
-	d := demos.Scenario[options, struct{}]{Name: "modes test", Knobs: func(k *demos.Knobs, o *options) { modes.Knob(k, &o.Mode) }}.Demo()
-	if o := d.Bind().Options().(*options); o.Mode != "all" {
-		t.Errorf("--mode defaults to %q, want all", o.Mode)
+	d := demos.Scenario[options, struct{}]{Name: "modes test", Knobs: func(k *demos.Knobs, o *options) { modes.Knobs(k, &o.Mode, &o.Rounds) }}.Demo()
+	if o := d.Bind().Options().(*options); o.Mode != "all" || o.Rounds != 3 {
+		t.Errorf("--mode defaults to %q and --rounds to %d, want all and 3", o.Mode, o.Rounds)
 	}
 	for _, m := range append([]string{"all"}, modes.All...) {
 		b := d.Bind()
@@ -99,7 +99,10 @@ func TestSelected(t *testing.T) {
 }
 
 // options is a scenario's options with only the --mode knob.
-type options struct{ Mode string }
+type options struct {
+	Mode   string
+	Rounds int
+}
 
 // A speedup or efficiency that rounds to 0 (a tiny job on many processes)
 // is still reported: only a missing sequential run leaves them out.

@@ -41,11 +41,13 @@ func (a *app) attach(root *cobra.Command, d demos.Demo) {
 
 func (a *app) demoCommand(d demos.Demo, use string) *cobra.Command {
 	knobs := d.Bind()
+	var trials *int    // the generic --trials, when the scenario gets it
+	var notes []string // deprecation notes, printed once the command line is known to be good
 	c := &cobra.Command{
 		Use:   use,
 		Short: d.ID + "  " + d.Title,
-		Long: fmt.Sprintf("%s (%s, chapter %d: %s)\n\npython %s  →  go %s\n\nRun 'pardemo explain %s' for the lesson page.",
-			d.Title, d.ID, d.Chapter, d.ChapterTitle, d.Python, d.Go, d.Name),
+		Long: fmt.Sprintf("%s (%s, chapter %d: %s)\n\npython %s  →  go %s\n\n%sRun 'pardemo explain %s' for the lesson page.",
+			d.Title, d.ID, d.Chapter, d.ChapterTitle, d.Python, d.Go, ownPace(d), d.Name),
 		Example: "  " + strings.Join(d.Examples(), "\n  "),
 		Args: func(c *cobra.Command, args []string) error {
 			if len(args) > 0 {
@@ -57,6 +59,12 @@ func (a *app) demoCommand(d demos.Demo, use string) *cobra.Command {
 			if err := knobs.Check(); err != nil {
 				return &usageError{err.Error()}
 			}
+			for _, n := range notes {
+				fmt.Fprintf(a.io.Err, "pardemo: %s\n", n)
+			}
+			if trials != nil && *trials > 1 {
+				return a.runTrialsCommand(d, knobs, *trials)
+			}
 			return a.runDemo(d, knobs)
 		},
 	}
@@ -65,12 +73,74 @@ func (a *app) demoCommand(d demos.Demo, use string) *cobra.Command {
 		if p.Kind == demos.BoolKind {
 			f.NoOptDefVal = "true"
 		}
+		_ = c.RegisterFlagCompletionFunc(p.Name, completeKnob(p))
 	}
+	trials = addTrials(c, d, knobs)
+	a.addAliases(c, knobs, &notes)
 	return c
 }
 
+// addAliases adds a knob's deprecated spellings as hidden flags: they set
+// the renamed knob and add a one-line note to *notes, once per flag, which
+// the command prints on stderr only once every flag and the cross-knob
+// checks have passed: a bad command line gets one line, its error. A
+// spelling that a generic flag of the command now owns (a persistent
+// flag, or one added later) is left to that flag.
+func (a *app) addAliases(c *cobra.Command, knobs *demos.Bound, notes *[]string) {
+	for _, al := range knobs.Aliases() {
+		if c.Flags().Lookup(al.Old) != nil || c.InheritedFlags().Lookup(al.Old) != nil {
+			continue
+		}
+		noted := false
+		f := c.Flags().VarPF(&aliasFlag{set: func(s string) error {
+			note, err := knobs.SetAlias(al.Old, s)
+			if err == nil && !noted {
+				noted = true
+				*notes = append(*notes, note)
+			}
+			return err
+		}}, al.Old, "", "deprecated: use --"+al.New)
+		f.Hidden = true
+		if al.Bool {
+			f.NoOptDefVal = "true"
+		}
+	}
+}
+
+// aliasFlag is the pflag value of a deprecated spelling.
+type aliasFlag struct {
+	text string
+	set  func(string) error
+}
+
+func (f *aliasFlag) String() string { return f.text }
+func (f *aliasFlag) Type() string   { return "string" }
+func (f *aliasFlag) Set(s string) error {
+	if err := f.set(s); err != nil {
+		return err
+	}
+	f.text = s
+	return nil
+}
+
+// completeKnob completes a knob's value: its choices, true/false, a file
+// name for a path, and nothing (no file names) for a number.
+func completeKnob(p demos.Param) cobra.CompletionFunc {
+	return func(_ *cobra.Command, _ []string, _ string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		switch p.Kind {
+		case demos.ChoiceKind:
+			return p.Choices, cobra.ShellCompDirectiveNoFileComp
+		case demos.BoolKind:
+			return []string{"true", "false"}, cobra.ShellCompDirectiveNoFileComp
+		case demos.PathKind:
+			return nil, cobra.ShellCompDirectiveDefault
+		}
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
 func (a *app) runDemo(d demos.Demo, knobs *demos.Bound) error {
-	_, _, err := demos.Execute(a.ctx, d, a.config(knobs), a.renderer())
+	_, _, err := demos.Execute(a.ctx, d, a.configFor(d, knobs), a.renderer())
 	if err != nil && a.json {
 		return renderedError{err}
 	}
@@ -87,3 +157,12 @@ type knob struct {
 func (k *knob) String() string     { return k.knobs.Text(k.p.Name) }
 func (k *knob) Set(s string) error { return k.knobs.Set(k.p.Name, s) }
 func (k *knob) Type() string       { return k.p.Type() }
+
+// ownPace tells, in a scenario's help, the speed it runs at when --speed
+// is not given, if that is its own rather than the global default.
+func ownPace(d demos.Demo) string {
+	if d.Speed <= 0 {
+		return ""
+	}
+	return fmt.Sprintf("Without --speed it runs at --speed %g, its own pace (the global default is 10).\n\n", d.Speed)
+}

@@ -3,6 +3,7 @@ package cmd
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -39,7 +40,7 @@ func genCLI(dir string) error {
 	// every day. Set it on every command, not only the root, because cobra
 	// copies it down from parents only on pages with a SEE ALSO section.
 	visit(root, func(c *cobra.Command) { c.DisableAutoGenTag = true })
-	noHeader := func(string) string { return "" }
+	noHeader := pageGlobals(root) // no header; a lab command's page lists only the global flags it takes
 	sameLink := func(s string) string { return s }
 	return doc.GenMarkdownTreeCustom(root, dir, noHeader, sameLink)
 }
@@ -63,7 +64,22 @@ func (a *app) genMan(dir string) error {
 	}
 	root := docRoot()
 	visit(root, func(c *cobra.Command) { c.DisableAutoGenTag = true })
-	return doc.GenManTree(root, &doc.GenManHeader{Title: "PARDEMO", Section: "1", Source: "pardemo " + version()}, dir)
+	// One page at a time (what doc.GenManTree does), so that each page
+	// lists only the global flags its command takes.
+	var err error
+	visit(root, func(c *cobra.Command) {
+		if err != nil || !c.IsAvailableCommand() || c.IsAdditionalHelpTopicCommand() {
+			return
+		}
+		showGlobalsFor(root, c)
+		var f *os.File
+		if f, err = os.Create(filepath.Join(dir, strings.ReplaceAll(c.CommandPath(), " ", "-")+".1")); err != nil {
+			return
+		}
+		hdr := &doc.GenManHeader{Title: "PARDEMO", Section: "1", Source: "pardemo " + version()}
+		err = errors.Join(doc.GenMan(c, hdr, f), f.Close())
+	})
+	return err
 }
 
 // pageName is the file of scenario name under docs/demos: "pool primes" →

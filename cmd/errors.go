@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
 
@@ -38,12 +39,31 @@ type renderedError struct{ error }
 func (e renderedError) Unwrap() error { return e.error }
 
 // flagError turns pflag's wording into one short line.
-func flagError(err error) error {
+func flagError(err error) error { return flagErrorIn(nil, err) }
+
+// flagErrorIn is flagError for command c: an unknown flag gets a "did you
+// mean" from the flags c has (`--trails` → `--trials`).
+func flagErrorIn(c *cobra.Command, err error) error {
 	var inv *pflag.InvalidValueError
 	if errors.As(err, &inv) {
 		return usagef("--%s %q: %v", inv.GetFlag().Name, inv.GetValue(), errors.Unwrap(inv))
 	}
-	return &usageError{strings.TrimSpace(err.Error())}
+	msg := strings.TrimSpace(err.Error())
+	if name, ok := strings.CutPrefix(msg, "unknown flag: --"); ok && c != nil {
+		var cands []string
+		add := func(f *pflag.Flag) {
+			if !f.Hidden {
+				cands = append(cands, f.Name)
+			}
+		}
+		c.Flags().VisitAll(add)
+		c.InheritedFlags().VisitAll(add)
+		name, _, _ = strings.Cut(name, "=")
+		if s := suggest(name, cands); s != "" {
+			return usagef("unknown flag --%s (did you mean --%s?)", name, s)
+		}
+	}
+	return &usageError{msg}
 }
 
 // suggest returns the candidate closest to typed, or "" if none is close.

@@ -8,6 +8,9 @@ import (
 	"io/fs"
 	"slices"
 	"strings"
+	"unicode/utf8"
+
+	"github.com/fatih/color"
 
 	"github.com/spf13/cobra"
 
@@ -27,11 +30,23 @@ func (a *app) nameArgs(c *cobra.Command, args []string) error {
 	return nil
 }
 
-func (a *app) completeNames(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
-	if len(args) > 0 {
-		return nil, cobra.ShellCompDirectiveNoFileComp
+// completeNames completes a scenario name word by word, as it is typed:
+// `explain thread<TAB>` offers "thread", then `explain thread <TAB>`
+// offers start, join, daemon and timer (a name with a space cannot be
+// offered whole: the shell would split it).
+func (a *app) completeNames(_ *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	var out []string
+	for _, d := range a.reg {
+		words := strings.Fields(d.Name)
+		if len(words) <= len(args) || !slices.Equal(words[:len(args)], args) {
+			continue
+		}
+		w := words[len(args)]
+		if strings.HasPrefix(w, toComplete) && !slices.Contains(out, w) {
+			out = append(out, w)
+		}
 	}
-	return names(a.reg), cobra.ShellCompDirectiveNoFileComp
+	return out, cobra.ShellCompDirectiveNoFileComp
 }
 
 func (a *app) newList() *cobra.Command {
@@ -61,8 +76,9 @@ func (a *app) newList() *cobra.Command {
 					chapter = d.Chapter
 					fmt.Fprintf(a.io.Out, "%s\n", th.Bold.Sprintf("Chapter %d — %s", chapter, d.ChapterTitle))
 				}
-				fmt.Fprintf(a.io.Out, "  %-*s  %-3s  %s\n", width, d.Name, d.ID, d.Title)
-				fmt.Fprintf(a.io.Out, "  %-*s       %s\n", width, "", th.Dim.Sprintf("python %s → go %s", d.Python, d.Go))
+				lead := fmt.Sprintf("  %-*s  %-3s  ", width, d.Name, d.ID)
+				a.say(lead, d.Title, nil)
+				a.say(strings.Repeat(" ", len([]rune(lead))), fmt.Sprintf("python %s → go %s", d.Python, d.Go), th.Dim)
 			}
 			fmt.Fprintf(a.io.Out, "\n%s\n", th.Dim.Sprint("pardemo explain NAME · pardemo source NAME · pardemo NAME --help"))
 			return nil
@@ -116,12 +132,19 @@ func (a *app) newExplain() *cobra.Command {
 				} else if strings.HasPrefix(line, "# ") {
 					continue // the title is printed above
 				}
-				fmt.Fprintln(a.io.Out, line)
+				a.sayLine(line)
 			}
 			if params := d.Params(); len(params) > 0 {
 				fmt.Fprintf(a.io.Out, "\n%s\n", th.Bold.Sprint("Knobs"))
+				aliases := d.Bind().Aliases()
 				for _, p := range params {
-					fmt.Fprintf(a.io.Out, "  --%-10s %s, default %s\n", p.Name, p.Describe(), p.Default)
+					text := fmt.Sprintf("%s, default %s", p.Describe(), p.Default)
+					for _, al := range aliases {
+						if al.New == p.Name {
+							text += fmt.Sprintf(" (was --%s: still accepted this release)", al.Old)
+						}
+					}
+					a.say(fmt.Sprintf("  --%-10s ", p.Name), text, nil)
 				}
 			}
 			return nil
@@ -219,53 +242,49 @@ func sourceFiles(src fs.FS, d demos.Demo) ([]sourceFile, error) {
 	return out, nil
 }
 
-func (a *app) newRunAll() *cobra.Command {
-	var pause bool
-	c := &cobra.Command{
-		Use:   "run-all",
-		Short: "Run every scenario in curriculum order, then a summary table",
-		Args:  cobra.NoArgs,
-		RunE: func(c *cobra.Command, _ []string) error {
-			out := a.renderer()
-			var rows []ui.SummaryRow
-			failed := 0
-			in := bufio.NewReader(a.io.In)
-			for i, d := range a.reg {
-				if i > 0 && pause && a.io.InTTY && !a.json {
-					fmt.Fprintf(a.io.Err, "press Enter for %s (q then Enter to stop) ", d.Name)
-					line, _ := in.ReadString('\n')
-					if strings.TrimSpace(line) == "q" {
-						break
-					}
-				}
-				res, wall, err := demos.Execute(a.ctx, d, a.config(d.Bind()), out)
-				var lost *ui.WriteError
-				if errors.Is(err, demos.ErrInterrupted) || errors.As(err, &lost) {
-					// Ctrl-C, or nobody can read the rest: stop here.
-					out.Summary(rows)
-					return renderedIf(a.json, err)
-				}
-				row := ui.SummaryRow{Demo: d.Name, Wall: wall, Verdict: res.Verdict, Observed: res.Observed}
-				if err != nil {
-					failed++
-					row.Failed, row.Verdict = true, oneLine(err.Error())
-				}
-				rows = append(rows, row)
-			}
-			out.Summary(rows)
-			if failed > 0 {
-				return renderedIf(a.json, fmt.Errorf("%d of %d scenarios failed", failed, len(rows)))
-			}
-			return nil
-		},
-	}
-	c.Flags().BoolVar(&pause, "pause", false, "wait for Enter between scenarios (only when stdin is a terminal)")
-	return c
-}
-
 func renderedIf(json bool, err error) error {
 	if json {
 		return renderedError{err}
 	}
 	return err
+}
+
+// say prints text after lead, wrapped to the screen (on a terminal; piped
+// output is not wrapped), continuation lines hanging under the text.
+func (a *app) say(lead, text string, style *color.Color) {
+	n := len([]rune(lead))
+	lines := []string{text}
+	if w := a.width(); w > 0 {
+		hang := n
+		if w-n < 30 {
+			hang = min(n, 4)
+		}
+		lines = ui.Wrap(text, w-n, w-hang)
+		for i := 1; i < len(lines); i++ {
+			lines[i] = strings.Repeat(" ", hang) + lines[i]
+		}
+	}
+	lines[0] = lead + lines[0]
+	for _, l := range lines {
+		if style != nil {
+			l = style.Sprint(l)
+		}
+		fmt.Fprintln(a.io.Out, l)
+	}
+}
+
+// sayLine prints one line of a lesson page, wrapped when it is wider than
+// the screen: a bullet's continuation hangs under its text.
+func (a *app) sayLine(line string) {
+	w := a.width()
+	if w <= 0 || utf8.RuneCountInString(line) <= w {
+		fmt.Fprintln(a.io.Out, line)
+		return
+	}
+	body := strings.TrimLeft(line, " ")
+	lead := line[:len(line)-len(body)]
+	if rest, ok := strings.CutPrefix(body, "- "); ok {
+		lead, body = lead+"- ", rest
+	}
+	a.say(lead, body, nil)
 }

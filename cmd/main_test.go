@@ -222,8 +222,8 @@ func checkResult(l line, demo string) error {
 	if l.typ() != "result" {
 		return fmt.Errorf("want a result line, got %s", show(l))
 	}
-	err := shape(l, map[string]string{"type": "string", "demo": "string", "seed": "int", "speed": "number",
-		"wall_ms": "number", "verdict": "nonempty", "lesson_observed": "bool", "metrics": "object"},
+	err := shape(l, map[string]string{"type": "string", "schema": "int", "demo": "string", "seed": "int", "speed": "number",
+		"knobs": "object", "wall_ms": "number", "verdict": "nonempty", "lesson_observed": "bool", "metrics": "object"},
 		map[string]string{"hint": "nonempty"})
 	if err != nil {
 		return err
@@ -244,17 +244,39 @@ func checkResult(l line, demo string) error {
 			return fmt.Errorf("%s result lacks declared metric %q: %s", demo, k, l["metrics"])
 		}
 	}
+	// The result carries every knob's value (issue 13), under its current name.
+	var knobs map[string]json.RawMessage
+	if err := json.Unmarshal(l["knobs"], &knobs); err != nil {
+		return err
+	}
+	for _, p := range d.Params() {
+		if _, ok := knobs[p.Name]; !ok {
+			return fmt.Errorf("%s result lacks knob %q: %s", demo, p.Name, l["knobs"])
+		}
+	}
+	if len(knobs) != len(d.Params()) {
+		return fmt.Errorf("%s result has %d knobs, the scenario %d: %s", demo, len(knobs), len(d.Params()), l["knobs"])
+	}
 	return nil
 }
 
 // checkRun checks one scenario run: events, then its result as the last line.
 func checkRun(lines []line, demo string) error {
+	prev := 0.0
 	for i, l := range lines[:len(lines)-1] {
 		if l.typ() != "event" {
 			return fmt.Errorf("line %d: want an event line before the result, got %s", i+1, show(l))
 		}
 		if err := checkEvent(l); err != nil {
 			return fmt.Errorf("line %d: %v", i+1, err)
+		}
+		// docs/json.md: t_ms never decreases, child events included.
+		var t float64
+		if err := json.Unmarshal(l["t_ms"], &t); err == nil {
+			if t < prev {
+				return fmt.Errorf("line %d: t_ms %v after %v: time went backwards: %s", i+1, t, prev, show(l))
+			}
+			prev = t
 		}
 	}
 	return checkResult(lines[len(lines)-1], demo)
@@ -312,7 +334,7 @@ func checkRunAll(lines []line) error {
 	}
 	var names []string
 	for _, r := range rows {
-		if err := shape(r, map[string]string{"demo": "string", "wall_ms": "number", "verdict": "nonempty", "lesson_observed": "bool", "failed": "bool"}, nil); err != nil {
+		if err := shape(r, map[string]string{"demo": "string", "wall_ms": "number", "verdict": "nonempty", "short_verdict": "nonempty", "lesson_observed": "bool", "failed": "bool"}, nil); err != nil {
 			return fmt.Errorf("summary row: %v", err)
 		}
 		names = append(names, r.str("demo"))

@@ -10,12 +10,18 @@ import (
 	"io/fs"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
+	"runtime"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/pardemo/pardemo/demos"
 	"github.com/pardemo/pardemo/internal/ev"
@@ -54,11 +60,14 @@ type app struct {
 	io       *ui.Streams
 	reg      []demos.Demo
 	speed    float64
+	speedSet bool // --speed was given: it wins over a scenario's own default
 	seed     int64
 	seedSet  bool
 	json     bool
 	color    string
 	watchdog time.Duration
+	quiet    demos.Quiet   // --quiet: auto, on or off
+	args     []string      // the command line, for errors raised before its flags are all read
 	src      fs.FS         // the project's source files
 	out      *ui.ErrWriter // io.Out: remembers the first failed write
 }
@@ -71,7 +80,14 @@ type app struct {
 // stderr, whatever the command was — a scenario, help, --version.
 func Run(ctx context.Context, args []string, streams *ui.Streams, src fs.FS) int {
 	a := newApp(ctx, streams, src)
+	a.args = args
 	root := a.newRoot()
+	if len(args) > 1 && (args[0] == cobra.ShellCompRequestCmd || args[0] == cobra.ShellCompNoDescRequestCmd) {
+		// Completing a lab command's flags offers only the globals it takes.
+		if c, _, err := root.Find(args[1:]); err == nil {
+			showGlobalsFor(root, c)
+		}
+	}
 	root.SetArgs(args)
 	root.SetIn(a.io.In)
 	root.SetOut(a.io.Out)
@@ -101,7 +117,7 @@ func (a *app) exit(err error) int {
 	}
 	fmt.Fprintf(a.io.Err, "pardemo: %s\n", oneLine(err.Error()))
 	var rendered renderedError
-	if a.json && !errors.As(err, &rendered) && a.out.Err() == nil {
+	if (a.json || wantsJSON(a.args)) && !errors.As(err, &rendered) && a.out.Err() == nil {
 		ui.NewJSON(a.io.Out).Fail(ev.Header{}, oneLine(err.Error()), code)
 	}
 	return code
@@ -131,16 +147,59 @@ Start with 'pardemo list', then try 'pardemo race' and 'pardemo race --lock'.`,
 		Args:          cobra.ArbitraryArgs,
 		RunE:          a.groupRunE,
 	}
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return flagError(err) })
+	root.SetFlagErrorFunc(flagErrorIn)
+	// Help wraps to the terminal too (width 0, piped: no wrapping): flags,
+	// the command list (hanging under the descriptions) and the long text.
+	templateFuncs.Do(func() {
+		cobra.AddTemplateFunc("pdHang", func(s string, pad, width int) string {
+			if width <= 0 {
+				return s
+			}
+			return strings.Join(ui.Wrap(s, width-pad-3, width-pad-3), "\n"+strings.Repeat(" ", pad+3))
+		})
+		cobra.AddTemplateFunc("pdWrap", func(s string, width int) string {
+			if width <= 0 {
+				return s
+			}
+			var out []string
+			for line := range strings.Lines(s) {
+				line = strings.TrimRight(line, "\n")
+				if utf8.RuneCountInString(line) <= width {
+					out = append(out, line)
+					continue
+				}
+				out = append(out, ui.Wrap(line, width, width)...)
+			}
+			return strings.Join(out, "\n")
+		})
+	})
+	// Piped (width 0) cobra's own templates stay: they are not wrapped,
+	// and they ignore a failed write, which Run reports as one line.
+	if w := a.width(); w > 0 {
+		a.wrapHelp(root, w)
+	}
 	pf := root.PersistentFlags()
-	pf.Var(newSpeed(&a.speed), "speed", fmt.Sprintf("story seconds are divided by this (1 = the cookbook's real pacing; %g–%g)", minSpeed, maxSpeed))
+	pf.Var(newSpeed(&a.speed, &a.speedSet), "speed", fmt.Sprintf("story seconds are divided by this (1 = the cookbook's real pacing; %g–%g; some scenarios have a default of their own, shown in their help)", minSpeed, maxSpeed))
 	pf.Var(newSeed(&a.seed, &a.seedSet), "seed", "seed for every random choice (printed with each run, so it can be replayed)")
-	pf.BoolVar(&a.json, "json", false, "print JSON lines (events, then the result) instead of text")
+	pf.VarPF(newBool(&a.json), "json", "", "print JSON lines (events, then the result) instead of text").NoOptDefVal = "true"
 	pf.Var(newChoice(&a.color, "auto", "always", "never"), "color", "colour output: auto|always|never (NO_COLOR is honoured)")
 	pf.Var(newWatchdog(&a.watchdog), "watchdog", "end a scenario that makes no progress for this long")
+	pf.VarPF(newQuiet(&a.quiet), "quiet", "", "key events only (default: only when a run would flood the screen; --quiet=false shows every event)").NoOptDefVal = "true"
+
+	words := func(w ...string) cobra.CompletionFunc {
+		return func(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
+			return w, cobra.ShellCompDirectiveNoFileComp
+		}
+	}
+	_ = root.RegisterFlagCompletionFunc("color", words("auto", "always", "never"))
+	_ = root.RegisterFlagCompletionFunc("json", words("true", "false"))
+	_ = root.RegisterFlagCompletionFunc("quiet", words("true", "false"))
+	for _, f := range []string{"speed", "seed", "watchdog"} {
+		_ = root.RegisterFlagCompletionFunc(f, words())
+	}
 
 	root.AddGroup(&cobra.Group{ID: "lab", Title: "Lab commands:"})
-	for _, c := range []*cobra.Command{a.newList(), a.newExplain(), a.newSource(), a.newRunAll()} {
+	for _, c := range []*cobra.Command{a.newList(), a.newExplain(), a.newSource(), a.newRunAll(), a.newVerify()} {
 		c.GroupID = "lab"
 		root.AddCommand(c)
 	}
@@ -156,11 +215,107 @@ Start with 'pardemo list', then try 'pardemo race' and 'pardemo race --lock'.`,
 	// cobra's completion command answers an unknown shell with its help and
 	// exit 0; like every group, it says "did you mean" instead.
 	if comp, _, err := root.Find([]string{"completion"}); err == nil && comp != root {
-		comp.Args, comp.RunE = cobra.ArbitraryArgs, a.groupRunE
+		comp.Args = cobra.ArbitraryArgs
+		comp.RunE = func(c *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return c.Help()
+			}
+			var shells []string
+			for _, sub := range c.Commands() {
+				if sub.IsAvailableCommand() {
+					shells = append(shells, sub.Name())
+				}
+			}
+			slices.Sort(shells)
+			if s := suggest(args[0], shells); s != "" && s != args[0] && distance(s, args[0]) <= 1 {
+				return usagef("unknown shell %q (did you mean %q?)", args[0], s)
+			}
+			return usagef("unknown shell %q: pardemo completes %s", args[0], strings.Join(shells, ", "))
+		}
 	}
 	visit(root, func(c *cobra.Command) { c.Args = usageArgs(c.Args) })
+	// The global flags are a scenario run's; a lab command takes only
+	// those it uses, and its help lists only those.
+	for name, allowed := range map[string][]string{
+		"list": {"json", "color"}, "explain": {"color"}, "source": {"color"}, "completion": nil,
+	} {
+		if c, _, err := root.Find([]string{name}); err == nil && c != root {
+			visit(c, func(c *cobra.Command) { limitGlobals(root, c, allowed) })
+		}
+	}
 	return root
 }
+
+// limitGlobals makes c refuse, and its help leave out, the global flags
+// not in allowed.
+func limitGlobals(root, c *cobra.Command, allowed []string) {
+	refuse := func() []*pflag.Flag {
+		var out []*pflag.Flag
+		root.PersistentFlags().VisitAll(func(f *pflag.Flag) {
+			if !slices.Contains(allowed, f.Name) {
+				out = append(out, f)
+			}
+		})
+		return out
+	}
+	c.PreRunE = func(c *cobra.Command, _ []string) error {
+		for _, f := range refuse() {
+			if c.Flags().Changed(f.Name) {
+				return usagef("--%s does not apply to '%s'", f.Name, c.CommandPath())
+			}
+		}
+		return nil
+	}
+	c.SetHelpFunc(func(c *cobra.Command, args []string) {
+		// This tree serves one command line: hiding is for this help only.
+		for _, f := range refuse() {
+			f.Hidden = true
+		}
+		root.HelpFunc()(c, args)
+	})
+	if c.Annotations == nil {
+		c.Annotations = map[string]string{}
+	}
+	c.Annotations[globalsKey] = strings.Join(allowed, ",")
+}
+
+// globalsKey annotates a command that takes only some global flags.
+const globalsKey = "pardemo-globals"
+
+// showGlobalsFor hides the global flags that c does not take, and shows
+// the others, for a document that describes c alone (a docs/cli page).
+func showGlobalsFor(root, c *cobra.Command) {
+	allowed, limited := c.Annotations[globalsKey]
+	root.PersistentFlags().VisitAll(func(f *pflag.Flag) {
+		f.Hidden = limited && !slices.Contains(strings.Split(allowed, ","), f.Name)
+	})
+}
+
+// pageGlobals is a doc generator's file prepender that prepares the page
+// of the command named by the file (pardemo_list.md) with showGlobalsFor.
+func pageGlobals(root *cobra.Command) func(string) string {
+	return func(filename string) string {
+		visit(root, func(c *cobra.Command) {
+			if strings.ReplaceAll(c.CommandPath(), " ", "_")+".md" == filepath.Base(filename) {
+				showGlobalsFor(root, c)
+			}
+		})
+		return ""
+	}
+}
+
+// wrapHelp makes help wrap to w columns: flags, the command list
+// (hanging under the descriptions) and the long text.
+func (a *app) wrapHelp(root *cobra.Command, w int) {
+	usage := strings.ReplaceAll(root.UsageTemplate(), "Flags.FlagUsages |", fmt.Sprintf("Flags.FlagUsagesWrapped %d |", w))
+	usage = strings.ReplaceAll(usage, "{{rpad .Name .NamePadding }} {{.Short}}", fmt.Sprintf("{{rpad .Name .NamePadding }} {{pdHang .Short .NamePadding %d}}", w))
+	root.SetUsageTemplate(usage)
+	root.SetHelpTemplate(strings.Replace(root.HelpTemplate(), "{{. | trimTrailingWhitespaces}}", fmt.Sprintf("{{pdWrap . %d | trimTrailingWhitespaces}}", w), 1))
+}
+
+// templateFuncs registers the help templates' functions, once per process
+// (cobra's function map is global; the width is passed in each template).
+var templateFuncs sync.Once
 
 // usageArgs makes whatever an argument check refuses a usage error, also
 // for the checks cobra supplies (completion's, for one).
@@ -196,6 +351,10 @@ func (a *app) groupRunE(c *cobra.Command, args []string) error {
 		if sub.IsAvailableCommand() {
 			cands = append(cands, sub.Name())
 		}
+	}
+	if c.ArgsLenAtDash() == 0 && slices.Contains(cands, args[0]) {
+		// `pardemo -- race`: "--" ends the flags and the commands alike.
+		return usagef("%q after \"--\" is not read as a command: run '%s %s'", args[0], c.CommandPath(), strings.Join(args, " "))
 	}
 	return unknown("command", args[0], cands)
 }
@@ -238,11 +397,40 @@ func (a *app) newHelp(root *cobra.Command) *cobra.Command {
 	}
 }
 
+// version is the module version or, for a build from a checkout, the VCS
+// commit (with "+dirty" for uncommitted changes), then the Go version and
+// the OS/arch: `pardemo --version` says which pardemo a report came from.
 func version() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
+	v, goVersion := "dev", runtime.Version()
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		goVersion = bi.GoVersion
+		if bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+			v = bi.Main.Version
+		} else {
+			var rev, when string
+			dirty := false
+			for _, s := range bi.Settings {
+				switch s.Key {
+				case "vcs.revision":
+					rev = s.Value
+				case "vcs.time":
+					when = s.Value
+				case "vcs.modified":
+					dirty = s.Value == "true"
+				}
+			}
+			if rev != "" {
+				v = "dev, commit " + rev[:min(12, len(rev))]
+				if dirty {
+					v += "+dirty"
+				}
+				if when != "" {
+					v += " (" + when + ")"
+				}
+			}
+		}
 	}
-	return "dev"
+	return fmt.Sprintf("%s, %s, %s/%s", v, goVersion, runtime.GOOS, runtime.GOARCH)
 }
 
 // value is a flag whose parsing and error wording are ours, so that bad
@@ -271,13 +459,13 @@ const (
 	maxSpeed = 100000.0
 )
 
-func newSpeed(dst *float64) *value {
+func newSpeed(dst *float64, given *bool) *value {
 	return &value{text: strconv.FormatFloat(*dst, 'g', -1, 64), typ: "float", set: func(s string) error {
 		f, err := demos.ParseFloat(s, minSpeed, maxSpeed)
 		if err != nil {
 			return err
 		}
-		*dst = f
+		*dst, *given = f, true
 		return nil
 	}}
 }
@@ -291,6 +479,53 @@ func newSeed(dst *int64, given *bool) *value {
 		*dst, *given = n, true
 		return nil
 	}}
+}
+
+// newBool is an on/off flag in pardemo's wording (demos.ParseBool).
+func newBool(dst *bool) *value {
+	return &value{text: strconv.FormatBool(*dst), typ: "bool", set: func(s string) error {
+		b, err := demos.ParseBool(s)
+		if err != nil {
+			return err
+		}
+		*dst = b
+		return nil
+	}}
+}
+
+// newQuiet is --quiet: given alone or true, key events only; false, every
+// event; not given, the scenario's flood rule decides.
+func newQuiet(dst *demos.Quiet) *value {
+	return &value{text: "auto", typ: "bool", set: func(s string) error {
+		b, err := demos.ParseBool(s)
+		if err != nil {
+			return err
+		}
+		*dst = demos.QuietOff
+		if b {
+			*dst = demos.QuietOn
+		}
+		return nil
+	}}
+}
+
+// wantsJSON reads --json from the command line itself, for an error that
+// stopped the parse before the flag was reached (`race --count -1 --json`):
+// the JSON error line must not depend on the order of the flags.
+func wantsJSON(args []string) bool {
+	on := false
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		if v, ok := strings.CutPrefix(a, "--json="); ok {
+			b, err := demos.ParseBool(v)
+			on = err == nil && b
+		} else if a == "--json" {
+			on = true
+		}
+	}
+	return on
 }
 
 func newChoice(dst *string, choices ...string) *value {
@@ -321,7 +556,21 @@ func (a *app) config(knobs *demos.Bound) demos.Config {
 	if !a.seedSet {
 		a.seed, a.seedSet = rand.Int64N(1_000_000_000), true
 	}
-	return demos.Config{Seed: a.seed, Speed: a.speed, Knobs: knobs, Watchdog: a.watchdog}
+	q := a.quiet
+	if q == demos.QuietAuto && a.json {
+		q = demos.QuietOff // scripts get every event unless they ask for --quiet
+	}
+	return demos.Config{Seed: a.seed, Speed: a.speed, Knobs: knobs, Watchdog: a.watchdog, Quiet: q}
+}
+
+// configFor is config for a run of d: without --speed, d's own default
+// speed (the pacing rule: 1–6 s at the default).
+func (a *app) configFor(d demos.Demo, knobs *demos.Bound) demos.Config {
+	cfg := a.config(knobs)
+	if !a.speedSet && d.Speed > 0 {
+		cfg.Speed = d.Speed
+	}
+	return cfg
 }
 
 func (a *app) renderer() ui.Renderer {
@@ -335,8 +584,23 @@ func (a *app) renderer() ui.Renderer {
 			width = a.io.Width()
 		}
 		t.WithProgress(width)
+		t.WithWidth(a.width())
 	}
 	return t
+}
+
+// width is the screen's width for wrapping: the terminal's, 80 when a
+// terminal does not say, and 0 (no wrapping) when stdout is not one.
+func (a *app) width() int {
+	if !a.io.OutTTY {
+		return 0
+	}
+	if a.io.Width != nil {
+		if w := a.io.Width(); w > 0 {
+			return w
+		}
+	}
+	return ui.DefaultWidth
 }
 
 func (a *app) theme() *ui.Theme {

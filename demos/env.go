@@ -31,10 +31,21 @@ type Env struct {
 	// (Unix ns): until then the run counts as sleeping, like a goroutine
 	// in Sleep.
 	asleepUntil atomic.Int64
+
+	quietMode Quiet       // --quiet as given (see quiet.go)
+	quiet     atomic.Bool // Detail events are left out
+	hidden    atomic.Int64
 }
 
 func newEnv(seed int64, speed float64, rec *ui.Recorder) *Env {
 	return &Env{Seed: seed, Speed: speed, Rand: NewRand(seed, 0), rec: rec}
+}
+
+// withQuiet sets the run's --quiet mode.
+func (e *Env) withQuiet(q Quiet) *Env {
+	e.quietMode = q
+	e.quiet.Store(q == QuietOn)
+	return e
 }
 
 // NewRand returns a generator for one stream of a seed: the same seed and

@@ -87,8 +87,9 @@ func (p Param) Type() string {
 // which sets o.Workers to its default at once and to the user's value when
 // the flag is given.
 type Knobs struct {
-	params []Param
-	set    map[string]bool
+	params  []Param
+	aliases []Alias
+	set     map[string]bool
 }
 
 func (k *Knobs) add(p Param) {
@@ -144,9 +145,16 @@ func (k *Knobs) Float(dst *float64, name, usage string, def, lo, hi float64) {
 // of every knob and global flag, so NaN and Inf are refused everywhere.
 func ParseFloat(s string, lo, hi float64) (float64, error) {
 	want := fmt.Errorf("want a number from %s to %s", FormatFloat(lo), FormatFloat(hi))
-	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	s = strings.TrimSpace(s)
+	if strings.ContainsAny(s, "xX") { // decimal only, as for whole numbers: no 0x1p-2
+		return 0, want
+	}
+	f, err := strconv.ParseFloat(s, 64)
 	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
 		return 0, want
+	}
+	if mant, _, _ := strings.Cut(strings.ToLower(s), "e"); f == 0 && strings.ContainsAny(mant, "123456789") {
+		return 0, fmt.Errorf("too small, it would be read as 0 (%v)", want) // 1e-400
 	}
 	if f < lo || f > hi {
 		return 0, fmt.Errorf("must be from %s to %s", FormatFloat(lo), FormatFloat(hi))
@@ -163,13 +171,26 @@ func (k *Knobs) Bool(dst *bool, name, usage string) {
 	k.add(Param{Name: name, Usage: usage, Kind: BoolKind, Default: "false",
 		get: func() string { return strconv.FormatBool(*dst) },
 		set: func(s string) error {
-			b, err := strconv.ParseBool(s)
+			b, err := ParseBool(s)
 			if err != nil {
-				return errors.New("want true or false")
+				return err
 			}
 			*dst = b
 			return nil
 		}})
+}
+
+// ParseBool reads an on/off value in the words a user types: true, false,
+// yes, no, on, off, 1, 0 (any case). Every bool knob and global flag uses
+// it, so a bad value reads "want true or false", never Go's wording.
+func ParseBool(s string) (bool, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "true", "t", "yes", "y", "on", "1":
+		return true, nil
+	case "false", "f", "no", "n", "off", "0":
+		return false, nil
+	}
+	return false, errors.New("want true or false")
 }
 
 // Choice declares a knob that takes one of a few words.
@@ -264,8 +285,106 @@ func (k *Knobs) Path(dst *string, name, usage string) {
 		}})
 }
 
-// Set parses s as the value of knob name and stores it in its field.
+// Alias is a deprecated spelling of a knob (issue 13's vocabulary: one
+// name for one idea across every scenario). It keeps working for one
+// release: it sets the knob it was renamed to, the command line prints
+// Note on stderr, and help, docs and completion leave it out.
+type Alias struct {
+	Old, New string
+	// Bool: the old spelling was an on/off flag (barrier --processes), so
+	// written alone it means "true".
+	Bool   bool
+	values map[string]string // old value → new value; nil: unchanged
+}
+
+// Alias declares old as a deprecated spelling of knob to, with the same
+// values (download --form processes → --run-as processes).
+func (k *Knobs) Alias(old, to string) { k.alias(Alias{Old: old, New: to}) }
+
+// AliasMap declares old as a deprecated spelling of knob to whose values
+// are renamed too; a value not in values passes through unchanged.
+func (k *Knobs) AliasMap(old, to string, values map[string]string) {
+	k.alias(Alias{Old: old, New: to, values: values})
+}
+
+// AliasBool declares an old on/off flag as a deprecated spelling of a
+// choice: --old (or --old=true) is --to ifTrue, --old=false is --to
+// ifFalse (barrier --processes → --run-as processes|goroutines).
+func (k *Knobs) AliasBool(old, to, ifTrue, ifFalse string) {
+	k.alias(Alias{Old: old, New: to, Bool: true, values: map[string]string{"true": ifTrue, "false": ifFalse}})
+}
+
+func (k *Knobs) alias(a Alias) {
+	if !slices.ContainsFunc(k.params, func(q Param) bool { return q.Name == a.New }) {
+		panic("demos: alias --" + a.Old + " of undeclared knob --" + a.New)
+	}
+	if slices.ContainsFunc(k.params, func(q Param) bool { return q.Name == a.Old }) ||
+		slices.ContainsFunc(k.aliases, func(q Alias) bool { return q.Old == a.Old }) {
+		panic("demos: alias --" + a.Old + " declared twice")
+	}
+	k.aliases = append(k.aliases, a)
+}
+
+// Aliases lists the deprecated spellings, in declaration order.
+func (k *Knobs) Aliases() []Alias { return slices.Clone(k.aliases) }
+
+// Translate is the new knob's value for the old spelling's value s.
+func (a Alias) Translate(s string) (string, error) {
+	if a.Bool {
+		b, err := ParseBool(s)
+		if err != nil {
+			return "", err
+		}
+		s = strconv.FormatBool(b)
+	}
+	if v, ok := a.values[s]; ok {
+		return v, nil
+	}
+	return s, nil
+}
+
+// Note is the one-line deprecation note for the old spelling given the
+// value s, naming the spelling to use instead.
+func (a Alias) Note(s string) string {
+	use := "--" + a.New
+	if v, err := a.Translate(s); err == nil {
+		use += " " + v
+	}
+	old := "--" + a.Old
+	if !a.Bool {
+		old += " " + s
+	}
+	return fmt.Sprintf("%s is deprecated and goes away in the next release: use %s", old, use)
+}
+
+// SetAlias sets the knob that old was renamed to, from the old spelling's
+// value s, and returns the deprecation note to print.
+func (k *Knobs) SetAlias(old, s string) (note string, err error) {
+	for _, a := range k.aliases {
+		if a.Old == old {
+			v, err := a.Translate(s)
+			if err != nil {
+				return "", err
+			}
+			if err := k.Set(a.New, v); err != nil {
+				return "", err
+			}
+			return a.Note(s), nil
+		}
+	}
+	return "", fmt.Errorf("unknown knob --%s", old)
+}
+
+// Set parses s as the value of knob name and stores it in its field. A
+// deprecated spelling (see Alias) is accepted too, silently: the command
+// line prints its note.
 func (k *Knobs) Set(name, s string) error {
+	if !slices.ContainsFunc(k.params, func(q Param) bool { return q.Name == name }) {
+		if slices.ContainsFunc(k.aliases, func(a Alias) bool { return a.Old == name }) {
+			_, err := k.SetAlias(name, s)
+			return err
+		}
+	}
 	for _, p := range k.params {
 		if p.Name == name {
 			if err := p.set(s); err != nil {
@@ -293,6 +412,34 @@ func (k *Knobs) Text(name string) string {
 
 // Params lists the knobs in declaration order.
 func (k *Knobs) Params() []Param { return slices.Clone(k.params) }
+
+// Values is every knob's value, typed as JSON should carry it: int64 for
+// a whole number, float64, bool, []int64 for a list, else the string.
+func (k *Knobs) Values() map[string]any {
+	out := make(map[string]any, len(k.params))
+	for _, p := range k.params {
+		s := p.get()
+		var v any = s
+		switch p.Kind {
+		case IntKind:
+			if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+				v = n
+			}
+		case FloatKind:
+			if f, err := strconv.ParseFloat(s, 64); err == nil {
+				v = f
+			}
+		case BoolKind:
+			v = s == "true"
+		case Int64ListKind:
+			if l, err := parseList(s, math.MinInt64, math.MaxInt64); err == nil {
+				v = l
+			}
+		}
+		out[p.Name] = v
+	}
+	return out
+}
 
 // Given lists the knobs the user gave, with their values, in declaration
 // order.

@@ -18,6 +18,7 @@ type Config struct {
 	Knobs    *Bound        // the scenario's knobs for this run (nil: the defaults)
 	Watchdog time.Duration // end the run after this long without progress
 	Grace    time.Duration // how long a stopped scenario may take to return (default 1s)
+	Quiet    Quiet         // --quiet: key events only (QuietAuto: only when the scenario floods)
 }
 
 // Stopped is the one way a scenario, or any code it runs, reports that it
@@ -103,6 +104,7 @@ func HeaderFor(d Demo, cfg Config) ev.Header {
 	h := ev.Header{Demo: d.Name, ID: d.ID, Title: d.Title, Python: d.Python, Go: d.Go, Seed: cfg.Seed, Speed: cfg.Speed}
 	if cfg.Knobs != nil {
 		h.Params = cfg.Knobs.Given()
+		h.Knobs = cfg.Knobs.Values()
 	}
 	return h
 }
@@ -126,7 +128,7 @@ func Execute(ctx context.Context, d Demo, cfg Config, out ui.Renderer) (ev.Resul
 	h := HeaderFor(d, cfg)
 	out.Begin(h)
 	rec := ui.NewRecorder(out)
-	env := newEnv(cfg.Seed, cfg.Speed, rec)
+	env := newEnv(cfg.Seed, cfg.Speed, rec).withQuiet(cfg.Quiet)
 
 	runCtx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -203,6 +205,9 @@ func watch(ctx context.Context, env *Env, cfg Config, out ui.Renderer, cancel co
 		case <-ctx.Done():
 			return stop(interrupted(ctx))
 		case <-tick.C:
+			if p, ok := out.(interface{ Probe() error }); ok {
+				_ = p.Probe() // a closed pipe shows here, even if the run prints nothing for a while
+			}
 			if err := out.Err(); err != nil {
 				// Nobody can see the run any more (a closed pipe, a full
 				// disk): stop it, and clean up as after Ctrl-C.

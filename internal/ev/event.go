@@ -6,7 +6,11 @@
 // of them depends on another.
 package ev
 
-import "time"
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+)
 
 // Kind says what an event is about. Renderers use it for markers and colour;
 // scripts use it to filter.
@@ -69,6 +73,9 @@ type Header struct {
 	Seed   int64
 	Speed  float64
 	Params []Param // the knobs the user changed, in declaration order
+	// Knobs is every knob's value in this run, typed (int64, float64,
+	// bool, string, []int64), keyed by knob name: the JSON result's knobs.
+	Knobs map[string]any
 }
 
 // Param is one knob and the value it had in this run.
@@ -96,9 +103,58 @@ type Result struct {
 	Verdict  string // one line, computed from this run
 	Observed bool   // did the lesson show up this run?
 	Hint     string // when it did not: the knob that provokes it
+	// Short is the verdict in a few words (at most ShortMax runes) for
+	// run-all's summary; empty: ShortVerdict shortens Verdict.
+	Short string
 	// Metrics is the scenario's typed metrics struct (JSON-tagged, one doc
 	// comment per field): the numbers scripts and autograders read.
 	Metrics any
 	Timing  []Timing // the timing block
 	Tables  []Table  // optional grids for the text view
+}
+
+// ShortMax is the longest short verdict run-all's summary shows.
+const ShortMax = 48
+
+// ShortVerdict is r's verdict in at most ShortMax runes: Short if given,
+// else Verdict up to its first ";", " — " or ": " clause, cut at a word
+// with "…" if still too long.
+func (r Result) ShortVerdict() string {
+	s := r.Short
+	if s == "" {
+		s = r.Verdict
+		// The first clause that says something: cut at the first clause
+		// break at least 16 runes in.
+		cut := len(s)
+		for _, sep := range []string{"; ", " — ", ": ", ", so ", ", but ", " ("} {
+			for i := 0; i < len(s); {
+				j := strings.Index(s[i:], sep)
+				if j < 0 {
+					break
+				}
+				if at := i + j; utf8.RuneCountInString(s[:at]) >= 16 {
+					cut = min(cut, at)
+					break
+				}
+				i += j + len(sep)
+			}
+		}
+		s = s[:cut]
+	}
+	return Clip(s, ShortMax)
+}
+
+// Clip cuts s to at most n runes, at a word boundary when there is one,
+// ending in "…".
+func Clip(s string, n int) string {
+	s = strings.TrimSpace(s)
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)[:n-1]
+	cut := string(r)
+	if i := strings.LastIndexByte(cut, ' '); i > n/2 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ,;:.") + "…"
 }

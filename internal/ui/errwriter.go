@@ -2,7 +2,9 @@ package ui
 
 import (
 	"io"
+	"os"
 	"sync"
+	"syscall"
 )
 
 // WriteError is a failed write to the output: a full disk, a closed pipe
@@ -48,6 +50,24 @@ func (w *ErrWriter) Write(p []byte) (int, error) {
 		return n, w.err
 	}
 	return n, nil
+}
+
+// Probe finds out, without writing, whether the output has gone away: a
+// pipe whose reader has closed it. A run that prints nothing for a while
+// (a long computation) would otherwise notice only at its next write. It
+// then remembers that as the first failed write (EPIPE, as a write would
+// have failed) and returns it; otherwise it returns Err. It is cheap
+// enough to call every tick of a watchdog.
+func (w *ErrWriter) Probe() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if f, ok := w.w.(*os.File); ok && w.err == nil && readerGone(f) {
+		w.err = &WriteError{&os.PathError{Op: "write", Path: f.Name(), Err: syscall.EPIPE}}
+	}
+	if w.err == nil {
+		return nil
+	}
+	return w.err
 }
 
 // Err is the first write error, a *WriteError, or nil.

@@ -27,6 +27,10 @@ func NewJSON(w io.Writer) *JSON {
 // call, so a line is either out or the error is remembered.
 func (j *JSON) Err() error { return j.w.Err() }
 
+// Probe is Err that also notices an output gone away without a write
+// (see ErrWriter.Probe).
+func (j *JSON) Probe() error { return j.w.Probe() }
+
 // EventLine is the JSON form of an Event.
 type EventLine struct {
 	Type  string         `json:"type"`
@@ -37,17 +41,24 @@ type EventLine struct {
 	Attrs map[string]any `json:"attrs"`
 }
 
+// Schema is the version of the JSON lines' layout (docs/json.md). It
+// goes up when a field changes meaning or goes away; new fields alone do
+// not change it.
+const Schema = 2
+
 // ResultLine is the JSON form of a Result: always the last line of a run.
 type ResultLine struct {
-	Type           string  `json:"type"`
-	Demo           string  `json:"demo"`
-	Seed           int64   `json:"seed"`
-	Speed          float64 `json:"speed"`
-	WallMs         float64 `json:"wall_ms"`
-	Verdict        string  `json:"verdict"`
-	LessonObserved bool    `json:"lesson_observed"`
-	Hint           string  `json:"hint,omitempty"`
-	Metrics        any     `json:"metrics"`
+	Type           string         `json:"type"`
+	Schema         int            `json:"schema"`
+	Demo           string         `json:"demo"`
+	Seed           int64          `json:"seed"`
+	Speed          float64        `json:"speed"`
+	Knobs          map[string]any `json:"knobs"`
+	WallMs         float64        `json:"wall_ms"`
+	Verdict        string         `json:"verdict"`
+	LessonObserved bool           `json:"lesson_observed"`
+	Hint           string         `json:"hint,omitempty"`
+	Metrics        any            `json:"metrics"`
 }
 
 // ErrorLine reports a run that ended with an error.
@@ -69,6 +80,7 @@ type SummaryRowJSON struct {
 	Demo           string  `json:"demo"`
 	WallMs         float64 `json:"wall_ms"`
 	Verdict        string  `json:"verdict"`
+	Short          string  `json:"short_verdict"`
 	LessonObserved bool    `json:"lesson_observed"`
 	Failed         bool    `json:"failed"`
 }
@@ -91,7 +103,11 @@ func (j *JSON) End(h ev.Header, r ev.Result, wall time.Duration) {
 	if m == nil {
 		m = struct{}{}
 	}
-	_ = j.enc.Encode(ResultLine{Type: "result", Demo: h.Demo, Seed: h.Seed, Speed: h.Speed, WallMs: ev.Ms(wall),
+	knobs := h.Knobs
+	if knobs == nil {
+		knobs = map[string]any{}
+	}
+	_ = j.enc.Encode(ResultLine{Type: "result", Schema: Schema, Demo: h.Demo, Seed: h.Seed, Speed: h.Speed, Knobs: knobs, WallMs: ev.Ms(wall),
 		Verdict: r.Verdict, LessonObserved: r.Observed, Hint: r.Hint, Metrics: m})
 }
 
@@ -104,7 +120,7 @@ func (j *JSON) Fail(h ev.Header, msg string, code int) {
 func (j *JSON) Summary(rows []SummaryRow) {
 	s := SummaryLine{Type: "summary", Demos: []SummaryRowJSON{}}
 	for _, r := range rows {
-		s.Demos = append(s.Demos, SummaryRowJSON{Demo: r.Demo, WallMs: ev.Ms(r.Wall), Verdict: r.Verdict, LessonObserved: r.Observed, Failed: r.Failed})
+		s.Demos = append(s.Demos, SummaryRowJSON{Demo: r.Demo, WallMs: ev.Ms(r.Wall), Verdict: r.Verdict, Short: r.Short, LessonObserved: r.Observed, Failed: r.Failed})
 	}
 	_ = j.enc.Encode(s)
 }

@@ -27,8 +27,10 @@ type Renderer interface {
 // SummaryRow is one scenario's line in run-all's closing table.
 type SummaryRow struct {
 	Demo     string
+	Chapter  int // the scenario's chapter, for a summary too long for one line each
 	Wall     time.Duration
 	Verdict  string
+	Short    string // the verdict in a few words (ev.Result.ShortVerdict)
 	Observed bool
 	Failed   bool // the scenario returned an error instead of a result
 }
@@ -45,6 +47,7 @@ type Recorder struct {
 	last   map[string]ev.Event
 	order  []string
 	n      atomic.Uint64
+	lastT  time.Duration // the latest stamp handed out
 	closed bool
 }
 
@@ -57,13 +60,25 @@ func NewRecorder(out Renderer) *Recorder {
 func (r *Recorder) Since() time.Duration { return time.Since(r.start) }
 
 // Emit stamps e and renders it. An event that already carries a time (a
-// child process stamped it on this clock, see Epoch) keeps it.
+// child process stamped it on this clock, see Epoch) keeps it, unless it
+// arrives after a later-stamped event: stamps never go backwards
+// (docs/json.md promises a non-decreasing t_ms), so such an event gets the
+// latest stamp, and its own is kept in the attribute "child_t_ms".
 func (r *Recorder) Emit(e ev.Event) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if e.T == 0 {
 		e.T = time.Since(r.start)
 	}
+	if e.T < r.lastT {
+		attrs := make(map[string]any, len(e.Attrs)+1)
+		for k, v := range e.Attrs {
+			attrs[k] = v
+		}
+		attrs["child_t_ms"] = ev.Ms(e.T)
+		e.Attrs, e.T = attrs, r.lastT
+	}
+	r.lastT = e.T
 	r.record(e)
 }
 

@@ -48,8 +48,12 @@ func Test() (s *Streams, out, errOut *bytes.Buffer) {
 
 func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
 
-// UseColor decides colour from the --color setting, NO_COLOR and whether
-// stdout is a terminal. mode is "auto", "always" or "never".
+// UseColor decides colour from the --color setting, the environment and
+// whether stdout is a terminal. mode is "auto", "always" or "never"; the
+// flag wins over the environment. In auto: NO_COLOR (any value) turns
+// colour off; otherwise FORCE_COLOR or CLICOLOR_FORCE (any value but "0"
+// or "false") turns it on even into a pipe, for a pager (`| less -R`);
+// otherwise TERM=dumb turns it off and a terminal turns it on.
 func (s *Streams) UseColor(mode string) bool {
 	switch mode {
 	case "always":
@@ -59,6 +63,13 @@ func (s *Streams) UseColor(mode string) bool {
 	}
 	if s.Env != nil && s.Env("NO_COLOR") != "" {
 		return false
+	}
+	if s.Env != nil {
+		for _, v := range []string{s.Env("FORCE_COLOR"), s.Env("CLICOLOR_FORCE")} {
+			if v != "" && v != "0" && v != "false" {
+				return true
+			}
+		}
 	}
 	if s.Env != nil && s.Env("TERM") == "dumb" {
 		return false

@@ -31,8 +31,8 @@ func TestTextWithoutColour(t *testing.T) {
 	for _, want := range []string{
 		"race  ·  S1", "python threading.Lock  →  go sync.Mutex",
 		"replay: pardemo race --lock --count 5 --seed 7",
-		" +1.500s  adder      ▶ adds", "── part two", "per update  18ns",
-		"verdict ⚠ 0 lost", "try     --count 10", "runs\n",
+		"  15.00s  adder      ▶ adds", "── part two", "per update  18ns",
+		"◇ lesson not shown this run: 0 lost — try --count 10", "runs\n",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("missing %q in:\n%s", want, out)

@@ -47,6 +47,20 @@ type Scenario[O, M any] struct {
 	// Children are the roles the scenario's child processes play, keyed by
 	// a name unique to the binary ("tickets/buyer"); Env.Spawn starts one.
 	Children map[string]ChildRole
+	// Speed is the scenario's default --speed (0: the global default, 10),
+	// for a story too short (or too long) to follow at 10×: the pacing rule
+	// is 1–6 s of real time at the default. --speed given wins.
+	Speed float64
+	// MaxSpeed is the highest --speed at which the verdict can still judge
+	// the scenario's timing on a loaded machine (0: no limit): above it a
+	// timer's real-time lag is a large part of a story-second. `pardemo
+	// verify` and --trials run it at no more than this, and say so.
+	MaxSpeed float64
+	// Outcomes are the results a run can end with, each classed acceptable,
+	// interesting (the lesson showing) or forbidden, as jcstress declares
+	// them. `pardemo verify` and `--trials` count runs per outcome. Every
+	// scenario declares them; see demos/outcomes.go.
+	Outcomes []Outcome[O, M]
 }
 
 // Demo turns the typed definition into the value the registry and the
@@ -55,8 +69,10 @@ func (s Scenario[O, M]) Demo() Demo {
 	ot, mt := reflect.TypeFor[O](), reflect.TypeFor[M]()
 	return Demo{
 		Name: s.Name, ID: s.ID, Title: s.Title, Python: s.Python, Go: s.Go,
-		Explain: s.Explain, Lesson: s.Lesson, Children: s.Children,
+		Explain: s.Explain, Lesson: s.Lesson, Children: s.Children, Speed: s.Speed, MaxSpeed: s.MaxSpeed,
 		Dir: dirOf(ot), Options: ot, Metrics: mt,
+		Outcomes:      outcomeInfos(s.Outcomes),
+		checkOutcomes: func() error { return validOutcomes(s.Outcomes) },
 		bind: func() *Bound {
 			o := new(O)
 			b := &Bound{Knobs: Knobs{set: map[string]bool{}}}
@@ -78,6 +94,18 @@ func (s Scenario[O, M]) Demo() Demo {
 				}
 				return res, err
 			}
+			b.classify = func(res ev.Result) OutcomeInfo {
+				m, ok := res.Metrics.(M)
+				if !ok {
+					return unexpected(res.Metrics)
+				}
+				for _, out := range s.Outcomes {
+					if out.When(o, m) {
+						return OutcomeInfo{Name: out.Name, Class: out.Class, Desc: out.Desc}
+					}
+				}
+				return unexpected(m)
+			}
 			b.opts = o
 			return b
 		},
@@ -95,13 +123,26 @@ type Demo struct {
 	Explain      string
 	Lesson       []string
 	Children     map[string]ChildRole
+	Speed        float64 // the default --speed; 0: the global default
+	MaxSpeed     float64 // the highest --speed its verdict can judge timing at; 0: no limit
 	// Dir is the scenario's folder from the repository root ("demos/race"),
 	// taken from the package its options type is declared in.
 	Dir string
 	// Options and Metrics are the scenario's options and metrics types.
 	Options, Metrics reflect.Type
+	// Outcomes are the scenario's declared outcomes, in declaration order.
+	Outcomes []OutcomeInfo
 
-	bind func() *Bound
+	bind          func() *Bound
+	checkOutcomes func() error
+}
+
+// CheckOutcomes reports a malformed outcome declaration.
+func (d Demo) CheckOutcomes() error {
+	if d.checkOutcomes == nil {
+		return nil
+	}
+	return d.checkOutcomes()
 }
 
 // Bind returns fresh knobs for one run, at their defaults.
@@ -118,10 +159,15 @@ func (d Demo) Params() []Param { return d.Bind().Params() }
 // Bound is one run's knobs, bound to a fresh options value.
 type Bound struct {
 	Knobs
-	opts  any
-	check func() error
-	run   func(ctx context.Context, env *Env) (ev.Result, error)
+	opts     any
+	check    func() error
+	run      func(ctx context.Context, env *Env) (ev.Result, error)
+	classify func(ev.Result) OutcomeInfo
 }
+
+// Classify names the declared outcome that res (a result of a run with
+// these knobs) matches, or an Unexpected one.
+func (b *Bound) Classify(res ev.Result) OutcomeInfo { return b.classify(res) }
 
 // Check runs the scenario's cross-knob check.
 func (b *Bound) Check() error { return b.check() }

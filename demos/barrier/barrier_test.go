@@ -1,6 +1,7 @@
 package barrier_test
 
 import (
+	"context"
 	"maps"
 	"os"
 	"slices"
@@ -9,6 +10,7 @@ import (
 	"testing"
 	"testing/synctest"
 
+	"github.com/pardemo/pardemo/demos"
 	"github.com/pardemo/pardemo/demos/barrier"
 	"github.com/pardemo/pardemo/demos/internal/demotest"
 	"github.com/pardemo/pardemo/internal/ev"
@@ -20,12 +22,12 @@ import (
 func TestMain(m *testing.M) { demotest.Main(m, barrier.New()) }
 
 // In fake time the barrier releases both workers at the same instant: the
-// skew is exactly zero and both stamp after the free workers.
+// skew is exactly zero.
 func TestBarrierInFakeTime(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		res, c := demotest.MustRun(t, barrier.New(), 1)
 		m := demotest.Metrics[barrier.Metrics](t, res)
-		if m.BarrierSkewMs != 0 || !m.BarrierAfterFree || !res.Observed {
+		if m.BarrierSkewMs != 0 || m.ArrivalGapMs < 500 || !res.Observed {
 			t.Fatalf("result %+v, metrics %+v", res, m)
 		}
 		// The early worker waited at least half a story-second (the
@@ -105,8 +107,7 @@ func TestGoroutinesShareOneProcess(t *testing.T) {
 // parent coordinates the barrier. Real time, so the test checks what
 // follows from the protocol: each barrier process announced its arrival
 // before either was let go, four distinct pids that are not ours, and no
-// child left behind. The free workers' lead (at least 0.6 story-seconds,
-// 60 ms here) is checked from the order of events too.
+// child left behind.
 func TestBarrierProcesses(t *testing.T) {
 	if err := proc.Supported(); err != nil {
 		t.Skip(err)
@@ -126,14 +127,6 @@ func TestBarrierProcesses(t *testing.T) {
 		for _, s := range barrierStamps {
 			if a < 0 || s < a {
 				t.Errorf("a barrier process stamped (event %d) before %s reached the barrier (event %d)", s, name, a)
-			}
-		}
-	}
-	for _, name := range []string{"free-1", "free-2"} {
-		f := index(c, name, "stamp")
-		for _, s := range barrierStamps {
-			if f < 0 || s < f {
-				t.Errorf("a barrier process stamped (event %d) before %s (event %d)", s, name, f)
 			}
 		}
 	}
@@ -195,4 +188,32 @@ func index(c *demotest.Capture, name, part string) int {
 		actor, _, _ := strings.Cut(e.Actor, " [pid ")
 		return actor == name && strings.Contains(e.Msg, part)
 	})
+}
+
+// The delays do not line anybody up (issue 12): over many seeds the free
+// workers stamp sometimes before the barrier pair and sometimes after it,
+// and the lesson shows every time — the barrier alone aligns the pair.
+func TestFreeWorkersSometimesLater(t *testing.T) {
+	before, after := 0, 0
+	for seed := range int64(40) {
+		synctest.Test(t, func(t *testing.T) {
+			d := barrier.New()
+			res, _, err := demos.Execute(context.Background(), d, demos.Config{Seed: seed, Speed: 1, Knobs: d.Bind()}, &demotest.Capture{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := demotest.Metrics[barrier.Metrics](t, res)
+			if !res.Observed || m.BarrierSkewMs != 0 {
+				t.Errorf("seed %d: %s", seed, res.Verdict)
+			}
+			if m.BarrierAfterFree {
+				after++
+			} else {
+				before++
+			}
+		})
+	}
+	if before == 0 || after == 0 {
+		t.Errorf("barrier pair after both free workers in %d of 40 seeds, not in %d: the delays decide it", after, before)
+	}
 }

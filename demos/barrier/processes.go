@@ -14,7 +14,7 @@ import (
 	isync "github.com/pardemo/pardemo/internal/sync"
 )
 
-// With --processes every worker is a child process: a copy of this program
+// With --run-as processes every worker is a child process: a copy of this program
 // with its own memory. A barrier lives in memory, so processes cannot share
 // one directly; they need a party they can all reach. Here that party is
 // the parent, the coordinator. Each worker process talks to it over its own

@@ -57,9 +57,10 @@ func New() demos.Demo {
 			k.Int(&o.Capacity, "capacity", "how many items the list may hold", 10, 1, 50)
 			k.Int(&o.Consumers, "consumers", "consumers, each taking one item per 2 story-seconds", 1, 1, 8)
 		},
-		Explain: lesson,
-		Lesson:  []string{"demos/condition/condition.go"},
-		Run:     run,
+		Explain:  lesson,
+		Lesson:   []string{"demos/condition/condition.go"},
+		Run:      run,
+		Outcomes: outcomes,
 	}.Demo()
 }
 

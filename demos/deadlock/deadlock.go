@@ -26,7 +26,7 @@ var lesson string
 const (
 	pause   = 1.0
 	hold    = 0.5
-	confirm = 1.0
+	confirm = 10.0 // pacing (issue 13): long enough for a class to see that nobody moves
 )
 
 // The detectors (--detector).
@@ -65,6 +65,7 @@ func New() demos.Demo {
 	return demos.Scenario[Options, Metrics]{
 		Name: "deadlock", ID: "S4",
 		Title:  "Deadlock: two workers take two locks in opposite order and wait forever",
+		Speed:  5, // pacing (issue 13): the default run takes 1–6 s (about 9 story-s; 10× was 0.9 s)
 		Python: "threading.Lock (or Semaphore), acquired in opposite order", Go: "sync.Mutex has the same trap: lock ordering, or one owner goroutine",
 		Explain: lesson,
 		// The workers and their lock order first, then the locks that keep
@@ -75,7 +76,8 @@ func New() demos.Demo {
 			k.Int(&o.Workers, "workers", "workers in a ring, each needing its own lock and its neighbour's", 2, 2, 8)
 			k.Choice(&o.Detector, "detector", "who notices the deadlock: a wait-for graph at once, or the run's --watchdog after its timeout", byGraph, byGraph, byWatchdog)
 		},
-		Run: run,
+		Run:      run,
+		Outcomes: outcomes,
 	}.Demo()
 }
 
@@ -274,7 +276,7 @@ func conclude(ws []*worker, ordered bool, out outcome) ev.Result {
 		res.Verdict += ": the detector saw a cycle, but somebody moved after all — that is a bug, please report it"
 	case out.detectedBy == byWatchdog:
 		res.Verdict = "the watchdog stopped the run, but there was no cycle of waits: " + out.graph.explain()
-		res.Hint = "run it again; this is not the deadlock the lesson is about"
+		res.Hint = "running it again: this is not the deadlock the lesson is about"
 	case ordered && completed == len(ws):
 		res.Observed = true
 		res.Verdict += ": the waits could not form a cycle, so every worker got both locks in turn"

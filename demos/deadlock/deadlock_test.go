@@ -79,8 +79,8 @@ func TestDeadlockFoundByGraph(t *testing.T) {
 				t.Errorf("%s finished despite the deadlock", w)
 			}
 		}
-		if at := c.Events[ends].T; at != 2*time.Second {
-			t.Errorf("run ended at %v, want 2s (found at 1s, watched 1s)", at)
+		if at := c.Events[ends].T; at != 11*time.Second {
+			t.Errorf("run ended at %v, want 11s (found at 1s, watched 10s)", at)
 		}
 	})
 }

@@ -39,14 +39,16 @@ type Metrics struct {
 func New() demos.Demo {
 	return demos.Scenario[Options, Metrics]{
 		Name: "defer", ID: "S8",
+		Speed:  2, // pacing: the default run takes 1–6 s (issue 13)
 		Title:  "defer releases what you acquired, even when the critical section panics",
 		Python: "with lock: (a context manager)", Go: "Lock(); defer Unlock()",
 		Knobs: func(k *demos.Knobs, o *Options) {
 			k.Bool(&o.NoDefer, "no-defer", "release by hand at the end of each block instead of with defer, to see what a panic leaks")
 		},
-		Explain: lesson,
-		Lesson:  []string{"demos/deferdemo/deferdemo.go", "internal/sync/rlock.go", "internal/sync/semaphore.go"},
-		Run:     run,
+		Explain:  lesson,
+		Lesson:   []string{"demos/deferdemo/deferdemo.go", "internal/sync/rlock.go", "internal/sync/semaphore.go"},
+		Run:      run,
+		Outcomes: outcomes,
 	}.Demo()
 }
 

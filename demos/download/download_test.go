@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"testing/synctest"
+	"time"
 
 	"github.com/pardemo/pardemo/demos/download"
 	"github.com/pardemo/pardemo/demos/internal/demotest"
@@ -141,3 +142,29 @@ func TestBothForms(t *testing.T) {
 }
 
 func near(a, b float64) bool { return a > b-0.01 && a < b+0.01 }
+
+// The verdict concludes from every form, not the last (issue 12): goroutines
+// that overlapped and processes that did not are both named.
+func TestVerdictFromEveryForm(t *testing.T) {
+	ms := time.Millisecond
+	res := download.ConcludeForTest([]float64{5, 8}, []download.FormForTest{
+		{Name: "goroutines", Wall: 810 * ms, Spans: [][2]time.Duration{{0, 500 * ms}, {0, 800 * ms}}},
+		{Name: "processes", Wall: 1400 * ms, Spans: [][2]time.Duration{{0, 500 * ms}, {0, 800 * ms}}, Pids: []int{11, 12}},
+	})
+	if res.Observed || !strings.Contains(res.Verdict, "processes (pids 11, 12) took 1.4s") || !strings.Contains(res.Verdict, "goroutines took 810ms") ||
+		!strings.Contains(res.Verdict, "— side by side") {
+		t.Errorf("verdict: %s", res.Verdict)
+	}
+	m := demotest.Metrics[download.Metrics](t, res)
+	if m.Overlapped || !m.Goroutines.Overlapped || m.Processes.Overlapped {
+		t.Errorf("metrics: %+v %+v %+v", m, m.Goroutines, m.Processes)
+	}
+	// Processes last and fine, goroutines not: the old verdict said "side by side".
+	res = download.ConcludeForTest([]float64{5, 8}, []download.FormForTest{
+		{Name: "goroutines", Wall: 1300 * ms, Spans: [][2]time.Duration{{0, 500 * ms}, {0, 800 * ms}}},
+		{Name: "processes", Wall: 820 * ms, Spans: [][2]time.Duration{{0, 500 * ms}, {0, 800 * ms}}, Pids: []int{11, 12}},
+	})
+	if res.Observed || !strings.Contains(res.Verdict, "goroutines took 1.3s") {
+		t.Errorf("verdict: %s", res.Verdict)
+	}
+}

@@ -48,9 +48,10 @@ func New() demos.Demo {
 			k.Int(&o.Items, "items", "items the producer appends, one per 2 story-seconds", 10, 1, 30)
 			k.Int(&o.Work, "work", "story-seconds the consumer spends on each item it pops", 3, 1, 10)
 		},
-		Explain: lesson,
-		Lesson:  []string{"internal/sync/event.go", "demos/event/event.go"},
-		Run:     run,
+		Explain:  lesson,
+		Lesson:   []string{"internal/sync/event.go", "demos/event/event.go"},
+		Run:      run,
+		Outcomes: outcomes,
 	}.Demo()
 }
 

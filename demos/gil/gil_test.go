@@ -82,7 +82,7 @@ func TestIOInFakeTime(t *testing.T) {
 // machine may be busy). The verdict is computed either way.
 func TestRealTimeShape(t *testing.T) {
 	for _, model := range []string{"lock", "gomaxprocs"} {
-		res, c := demotest.MustRun(t, gil.New(), 1000, "count=200000", "trials=2", "gil="+model)
+		res, c := demotest.MustRun(t, gil.New(), 1000, "count=200000", "repeat=2", "gil="+model)
 		seq, g, par := ways(t, res, "io")
 		if seq == 0 || g == 0 || par == 0 {
 			t.Errorf("%s: io timings %v %v %v: a real wait takes time", model, seq, g, par)
@@ -100,8 +100,24 @@ func TestRealTimeShape(t *testing.T) {
 				t.Errorf("%s: %s has keys %v", model, kind, keys)
 			}
 		}
-		if _, ok := shape["cores"].(float64); !ok || len(shape) != 3 {
+		if _, ok := shape["cores"].(float64); !ok || len(shape) != 6 {
 			t.Errorf("%s: metrics JSON %v", model, shape)
+		}
+		// The CPU each counting way got, in cores: measured where the
+		// system says (unix), so positive there.
+		used, _ := shape["cores_used"].(map[string]any)
+		if keys := slices.Sorted(maps.Keys(used)); !slices.Equal(keys, []string{"gil", "parallel", "sequential"}) {
+			t.Errorf("%s: cores_used has keys %v", model, keys)
+		}
+		if u := demotest.Metrics[gil.Metrics](t, res).CoresUsed; runtime.GOOS == "linux" && (u.Sequential <= 0 || u.GIL <= 0 || u.Parallel <= 0) {
+			t.Errorf("%s: cores used %+v, want each measured", model, u)
+		}
+		// Idle cores: unknown (-1) for trials this short (under 100 ms).
+		if u := demotest.Metrics[gil.Metrics](t, res).IdleCores; u != (gil.IdleCores{Sequential: -1, GIL: -1, Parallel: -1}) {
+			t.Errorf("%s: idle cores %+v from trials under 100 ms, want all -1", model, u)
+		}
+		if w := demotest.Metrics[gil.Metrics](t, res).WaitMs; w != 1 {
+			t.Errorf("%s: wait_ms = %v at --speed 1000, want 1", model, w)
 		}
 		if n := demotest.Metrics[gil.Metrics](t, res).Cores; n < 1 {
 			t.Errorf("%s: cores = %d", model, n)
@@ -136,7 +152,7 @@ func TestInterruptedWhileCounting(t *testing.T) {
 	for _, model := range []string{"lock", "gomaxprocs"} {
 		ctx, cancel := context.WithCancel(context.Background())
 		time.AfterFunc(30*time.Millisecond, cancel)
-		_, _, err := demotest.RunCtx(ctx, t, gil.New(), 1000, "count=100000000", "trials=2", "gil="+model)
+		_, _, err := demotest.RunCtx(ctx, t, gil.New(), 1000, "count=100000000", "repeat=2", "gil="+model)
 		cancel()
 		if !errors.Is(err, demos.ErrInterrupted) {
 			t.Fatalf("%s: err = %v, want interrupted", model, err)
@@ -146,7 +162,7 @@ func TestInterruptedWhileCounting(t *testing.T) {
 
 func TestBoundedWork(t *testing.T) {
 	d := gil.New()
-	if err := demotest.CheckErr(t, d, "count=100000000", "jobs=16", "trials=10"); err == nil {
+	if err := demotest.CheckErr(t, d, "count=100000000", "jobs=16", "repeat=10"); err == nil {
 		t.Error("16 billion counting steps accepted")
 	}
 	if err := demotest.CheckErr(t, d); err != nil {

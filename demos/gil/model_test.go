@@ -123,6 +123,21 @@ func BenchmarkCount(b *testing.B) {
 			wg.Wait()
 		}
 	})
+	// The same four counts one after another, but in a goroutine: the
+	// same work as "sequential", so the same time. A gap between the two
+	// means the ways run different machine code (an inlined copy of
+	// countTo aligned differently), which is why countTo is go:noinline.
+	b.Run("sequential-in-goroutine", func(b *testing.B) {
+		for b.Loop() {
+			var wg sync.WaitGroup
+			wg.Go(func() {
+				for i := range jobs {
+					sink[i], _ = countTo(n, nothing)
+				}
+			})
+			wg.Wait()
+		}
+	})
 	b.Logf("GOMAXPROCS=%d", runtime.GOMAXPROCS(0))
 }
 

@@ -55,6 +55,7 @@ type Metrics struct {
 func New() demos.Demo {
 	return demos.Scenario[Options, Metrics]{
 		Name: "queue", ID: "Q1",
+		Speed:  2, // pacing: the default run takes 1–6 s (issue 13)
 		Title:  "FIFO, LIFO and priority queues: the order items come out, full and empty, task_done and join",
 		Python: "queue.Queue, queue.LifoQueue, queue.PriorityQueue",
 		Go:     "isync.NewQueue, NewLIFOQueue, NewPriorityQueueFunc; a buffered channel, a slice, container/heap",
@@ -67,7 +68,8 @@ func New() demos.Demo {
 		// other orders, then the scenario that puts all three side by side.
 		Lesson: []string{"internal/sync/queue.go", "internal/sync/store.go", "internal/sync/lifo.go",
 			"internal/sync/priority.go", "demos/queue/queue.go"},
-		Run: run,
+		Run:      run,
+		Outcomes: outcomes,
 	}.Demo()
 }
 

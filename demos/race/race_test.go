@@ -78,7 +78,7 @@ func TestCompareAndTrials(t *testing.T) {
 	}
 	// Each side carries its whole distribution, not only its last trial.
 	for mode, s := range m.Compare {
-		if len(s.Finals) != 5 || s.Finals[4] != s.Observed || s.Spread == nil {
+		if len(s.Finals) != 5 || !slices.Contains(s.Finals, s.Observed) || s.Spread == nil || s.LostUpdates != s.Spread.LostMax {
 			t.Errorf("%s: finals %v, observed %d, spread %+v", mode, s.Finals, s.Observed, s.Spread)
 		}
 	}
@@ -99,12 +99,14 @@ func TestCompareAndTrials(t *testing.T) {
 	}
 }
 
-// With --trials the metrics keep observed and lost_updates (the last
-// trial) and also carry every trial's final value and the spread.
+// With --trials the metrics carry every trial's final value and the
+// spread, and observed and lost_updates are the worst trial's, not the
+// last one's (issue 12): "lost_updates > 0" then agrees with runs_with_loss.
 func TestTrialsCarryTheDistribution(t *testing.T) {
 	res, _ := demotest.MustRun(t, race.New(), 10, "trials=4", "count=100000")
 	m := demotest.Metrics[race.Metrics](t, res)
-	if m.Trials != 4 || len(m.Finals) != 4 || m.Finals[3] != m.Observed || m.Spread == nil {
+	if m.Trials != 4 || len(m.Finals) != 4 || !slices.Contains(m.Finals, m.Observed) || m.Spread == nil ||
+		m.LostUpdates != m.Spread.LostMax || (m.LostUpdates > 0) != (m.RunsWithLoss > 0) {
 		t.Fatalf("metrics %+v", m)
 	}
 	withLoss, hist := 0, 0

@@ -28,8 +28,8 @@ type Side struct {
 	Count        int     `json:"count"`          // updates per worker
 	Window       string  `json:"window"`         // what a worker did between read and write: none, spin or yield
 	Expected     int64   `json:"expected"`       // the value a correct run ends with
-	Observed     int64   `json:"observed"`       // the value the last trial ended with (finals has every trial's)
-	LostUpdates  int64   `json:"lost_updates"`   // |expected − observed| of the last trial; with adders and subtractors a lower bound, as lost additions and subtractions cancel
+	Observed     int64   `json:"observed"`       // the value the worst trial ended with, the one furthest from expected (finals has every trial's, in order)
+	LostUpdates  int64   `json:"lost_updates"`   // |expected − observed|: the most any trial lost; with adders and subtractors a lower bound, as lost additions and subtractions cancel (0 means none visible)
 	Finals       []int64 `json:"finals"`         // the value each trial ended with, in order: the whole distribution
 	NsPerUpdate  float64 `json:"ns_per_update"`  // mean trial wall time ÷ updates
 	Trials       int     `json:"trials"`         // how many runs
@@ -72,7 +72,6 @@ func conclude(sides []side) ev.Result {
 		res.Tables = append(res.Tables, histogram(sides))
 	}
 
-	unprotected := func(s side) bool { return s.mode == race.None || s.mode == race.Plain }
 	switch {
 	case len(sides) == 2:
 		b, f := sides[0], sides[1]
@@ -86,13 +85,16 @@ func conclude(sides []side) ev.Result {
 	case len(last.deltas) == 1:
 		res.Verdict = "one worker has nobody to race with: " + lossText(last)
 		res.Hint = "--workers 2 (or more)"
-	case unprotected(last):
+	case last.unprotected():
 		res.Observed = last.runsWithLoss() > 0
 		res.Verdict = lossText(last)
 		if res.Observed {
 			res.Verdict += ": race observed"
 		} else {
 			res.Verdict += ": the race did not show up this time"
+			if last.cancels() {
+				res.Verdict = lossText(last) + ": none visible this time (a lost addition and a lost subtraction cancel, so this does not prove none were lost)"
+			}
 			res.Hint = hint(last)
 		}
 	default:
@@ -106,10 +108,17 @@ func conclude(sides []side) ev.Result {
 }
 
 func metrics(s side) Side {
-	last := len(s.finals) - 1
+	// The top-level figures are the worst trial's, so that they agree with
+	// runs_with_loss: with --trials, "lost > 0" means some trial lost.
+	worst := 0
+	for i := range s.finals {
+		if s.lost(i) > s.lost(worst) {
+			worst = i
+		}
+	}
 	m := Side{
 		Mode: string(s.mode), Workers: len(s.deltas), Count: s.count, Window: string(s.window),
-		Expected: s.expected(), Observed: s.finals[last], LostUpdates: s.lost(last), Finals: slices.Clone(s.finals),
+		Expected: s.expected(), Observed: s.finals[worst], LostUpdates: s.lost(worst), Finals: slices.Clone(s.finals),
 		NsPerUpdate: math.Round(s.nsPerUpdate()*10) / 10,
 		Trials:      len(s.finals), RunsWithLoss: s.runsWithLoss(),
 	}
@@ -132,6 +141,10 @@ func lossText(s side) string {
 	total := int64(len(s.deltas) * s.count)
 	if len(s.finals) == 1 {
 		l := s.lost(0)
+		if l == 0 && s.cancels() && s.unprotected() {
+			// Losses can cancel: a drift of 0 is "none visible", not "none lost".
+			return fmt.Sprintf("no drift from %s in %s updates", ev.Int(s.expected()), ev.Int(total))
+		}
 		if l == 0 {
 			return fmt.Sprintf("0 of %s updates lost", ev.Int(total))
 		}
@@ -141,6 +154,9 @@ func lossText(s side) string {
 		}
 		return fmt.Sprintf("lost %s%s of %s updates (%.1f%%)", atLeast, ev.Int(l), ev.Int(total), 100*float64(l)/float64(total))
 	}
+	if s.runsWithLoss() == 0 && s.cancels() && s.unprotected() {
+		return fmt.Sprintf("no drift in any of %d runs", len(s.finals))
+	}
 	if s.runsWithLoss() == 0 {
 		return fmt.Sprintf("0 lost in all %d runs", len(s.finals))
 	}
@@ -149,9 +165,9 @@ func lossText(s side) string {
 
 func hint(s side) string {
 	if s.window == race.NoWindow {
-		return "--window spin (the default) widens the gap between read and write; or raise --count, or add --trials 20"
+		return "--window spin (the default) or yield, which widen the gap between read and write; or a higher --count, or --trials 20"
 	}
-	return "run it again, raise --count, or add --trials 20 to see how often it happens"
+	return "another run, a higher --count, or --trials 20 to see how often it happens"
 }
 
 // buckets are decades of lost updates: 0, 1–9, 10–99, ...

@@ -65,7 +65,8 @@ func scenario() demos.Scenario[Options, Metrics] {
 			k.Int(&o.Workers, "workers", "workers in the nested form", 10, 1, 100)
 			k.Int(&o.Patience, "patience", "story-seconds the deadlock watchdog waits before it ends the sync.Mutex phase", 10, 1, 100)
 		},
-		Run: run,
+		Run:      run,
+		Outcomes: outcomes,
 	}
 }
 
@@ -153,9 +154,9 @@ func mutexPhase(ctx context.Context, env *demos.Env, o *Options, out *outcome) e
 		if who, since, ok := m.selfWait(); ok {
 			if stuck := env.Now() - since; stuck >= env.Story(patience) {
 				out.detected, out.deadlocked, out.stuck = true, who, stuck
-				env.Log("watchdog", ev.Warn, fmt.Sprintf("deadlock: %s. A sync.Mutex does not know who holds it: "+
-					"a second Lock by the holder waits until the holder unlocks — that is, for itself, forever", m.describe()),
+				env.Log("watchdog", ev.Warn, fmt.Sprintf("deadlock: %s", m.describe()),
 					"holder", who, "stuck_ms", ev.Ms(stuck))
+				env.Log("watchdog", ev.Note, "a sync.Mutex does not know its holder: a second Lock waits for the first Unlock, forever")
 				break
 			}
 		}
@@ -166,8 +167,7 @@ func mutexPhase(ctx context.Context, env *demos.Env, o *Options, out *outcome) e
 		}
 	}
 	freed := m.end()
-	env.Logf("watchdog", ev.Note, "ends the phase: unlocks the mutex from its own goroutine to free %s "+
-		"(Go allows any goroutine to unlock a Mutex; real code never should), and the stuck workers stop", freed)
+	env.Logf("watchdog", ev.Note, "ends the phase: unlocks the mutex itself to free %s (Go allows it; real code never should)", freed)
 	<-workersDone
 	return nil
 }
@@ -230,7 +230,7 @@ func (b *reentrantBox) execute(ctx context.Context, op, who string, n int) error
 	b.total += n
 	_, holds := b.lock.Holder()
 	b.maxHolds = max(b.maxHolds, holds)
-	b.env.Log(who, ev.Step, fmt.Sprintf("%s → execute: took the lock again (hold count %d); box now %d", op, holds, b.total),
+	b.env.Log(who, ev.Step, fmt.Sprintf("%s → execute: re-locks (hold count %d); box now %d", op, holds, b.total),
 		"holds", holds, "box", b.total)
 	return nil
 }
@@ -247,7 +247,7 @@ func reentrantPhase(ctx context.Context, env *demos.Env, o *Options, out *outcom
 		return err
 	}
 	out.boxFinal = b.total
-	env.Logf("main", ev.Note, "the box ends at %d; the lock is free again (%s)", b.total, holderText(b.lock))
+	env.Logf("main", ev.Note, "the box ends at %d; the lock is free (%s)", b.total, holderText(b.lock))
 
 	// Only the holder may release, and only what it holds.
 	b.lock.Lock("adder")
@@ -268,7 +268,7 @@ func reentrantPhase(ctx context.Context, env *demos.Env, o *Options, out *outcom
 	// The nested form: each worker locks, then calls two functions that
 	// each lock again.
 	n := &nestedReentrant{env: env, lock: b.lock}
-	if err := nestedWorkers(ctx, env, o.Workers, "re-entrant lock", n.work); err != nil {
+	if err := nestedWorkers(ctx, env, o.Workers, "re-entrant lock", n.work, func() int { return n.total }); err != nil {
 		return err
 	}
 	out.nested = n.total
@@ -293,7 +293,9 @@ func (n *nestedReentrant) work(ctx context.Context, who string) error {
 			return err
 		}
 	}
-	n.env.Log(who, ev.Step, fmt.Sprintf("locked, then two steps each took the lock again (hold count 2); total %d", n.total), "total", n.total)
+	if n.total == 2 { // the first worker done shows the shape; main's line sums up all of them (pacing, issue 13)
+		n.env.Log(who, ev.Step, fmt.Sprintf("locked, then two steps re-locked (hold count 2); total %d", n.total), "total", n.total)
+	}
 	return nil
 }
 
@@ -331,7 +333,7 @@ func (b *box) change(who, op string, n int) {
 // executeLocked changes the total. The caller must hold b.mu.
 func (b *box) executeLocked(who, op string, n int) {
 	b.total += n
-	b.env.Log(who, ev.Step, fmt.Sprintf("%s → executeLocked: the lock is already held, no second Lock; box now %d", op, b.total), "box", b.total)
+	b.env.Log(who, ev.Step, fmt.Sprintf("%s → executeLocked: no second Lock; box now %d", op, b.total), "box", b.total)
 }
 
 func idiomPhase(ctx context.Context, env *demos.Env, o *Options, out *outcome) error {
@@ -354,7 +356,7 @@ func idiomPhase(ctx context.Context, env *demos.Env, o *Options, out *outcome) e
 	env.Logf("main", ev.Note, "the box ends at %d", b.total)
 
 	n := &nestedIdiom{env: env}
-	if err := nestedWorkers(ctx, env, o.Workers, "...Locked helpers", n.Work); err != nil {
+	if err := nestedWorkers(ctx, env, o.Workers, "...Locked helpers", n.Work, func() int { return n.total }); err != nil {
 		return err
 	}
 	out.nestedIdiom = n.total
@@ -372,7 +374,9 @@ func (n *nestedIdiom) Work(_ context.Context, who string) error {
 	defer n.mu.Unlock()
 	n.stepLocked()
 	n.stepLocked()
-	n.env.Log(who, ev.Step, fmt.Sprintf("locked once, then two ...Locked steps; total %d", n.total), "total", n.total)
+	if n.total == 2 { // the first worker done shows the shape; main's line sums up all of them (pacing, issue 13)
+		n.env.Log(who, ev.Step, fmt.Sprintf("locked once, then two ...Locked steps; total %d", n.total), "total", n.total)
+	}
 	return nil
 }
 
@@ -392,13 +396,14 @@ func worker(ctx context.Context, env *demos.Env, ops int, who string, start floa
 			return err
 		}
 	}
-	env.Logf(who, ev.Done, "did its %d operations", ops)
-	return nil
+	return nil // main's "the box ends at" line follows both workers (pacing, issue 13: no line per worker)
 }
 
 // nestedWorkers starts the nested form's k workers at once and waits for them.
-func nestedWorkers(ctx context.Context, env *demos.Env, k int, how string, work func(context.Context, string) error) error {
-	env.Logf("main", ev.Note, "nested form with %s: %d workers each lock, then call two functions that lock again", how, k)
+// The first worker done reports its step; total (read after every worker
+// is done) sums them all up.
+func nestedWorkers(ctx context.Context, env *demos.Env, k int, how string, work func(context.Context, string) error, total func() int) error {
+	env.Logf("main", ev.Note, "nested: %d workers each lock, then call 2 that lock again", k)
 	errs := make(chan error, k)
 	var wg sync.WaitGroup
 	for i := range k {
@@ -411,7 +416,7 @@ func nestedWorkers(ctx context.Context, env *demos.Env, k int, how string, work 
 			return demos.Stopped(ctx)
 		}
 	}
-	env.Logf("main", ev.Done, "nested form with %s: all %d workers done", how, k)
+	env.Logf("main", ev.Done, "nested, %s: %d done, total %d of %d", how, k, total(), 2*k)
 	return nil
 }
 

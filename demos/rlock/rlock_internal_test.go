@@ -44,18 +44,18 @@ func TestFixesInFakeTime(t *testing.T) {
 			}
 		}
 		want := []string{
-			"adder@0s: add → execute: took the lock again (hold count 2); box now 1",
-			"remover@500ms: remove → execute: took the lock again (hold count 2); box now 0",
-			"adder@1s: add → execute: took the lock again (hold count 2); box now 1",
-			"remover@1.5s: remove → execute: took the lock again (hold count 2); box now 0",
-			"adder@2s: add → execute: took the lock again (hold count 2); box now 1",
-			"remover@2.5s: remove → execute: took the lock again (hold count 2); box now 0",
-			"adder@2.5s: Add → executeLocked: the lock is already held, no second Lock; box now 1",
-			"remover@3s: Remove → executeLocked: the lock is already held, no second Lock; box now 0",
-			"adder@3.5s: Add → executeLocked: the lock is already held, no second Lock; box now 1",
-			"remover@4s: Remove → executeLocked: the lock is already held, no second Lock; box now 0",
-			"adder@4.5s: Add → executeLocked: the lock is already held, no second Lock; box now 1",
-			"remover@5s: Remove → executeLocked: the lock is already held, no second Lock; box now 0",
+			"adder@0s: add → execute: re-locks (hold count 2); box now 1",
+			"remover@500ms: remove → execute: re-locks (hold count 2); box now 0",
+			"adder@1s: add → execute: re-locks (hold count 2); box now 1",
+			"remover@1.5s: remove → execute: re-locks (hold count 2); box now 0",
+			"adder@2s: add → execute: re-locks (hold count 2); box now 1",
+			"remover@2.5s: remove → execute: re-locks (hold count 2); box now 0",
+			"adder@2.5s: Add → executeLocked: no second Lock; box now 1",
+			"remover@3s: Remove → executeLocked: no second Lock; box now 0",
+			"adder@3.5s: Add → executeLocked: no second Lock; box now 1",
+			"remover@4s: Remove → executeLocked: no second Lock; box now 0",
+			"adder@4.5s: Add → executeLocked: no second Lock; box now 1",
+			"remover@5s: Remove → executeLocked: no second Lock; box now 0",
 		}
 		if !slices.Equal(box, want) {
 			t.Fatalf("box sequence:\n%s\nwant:\n%s", strings.Join(box, "\n"), strings.Join(want, "\n"))

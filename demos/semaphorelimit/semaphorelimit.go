@@ -41,6 +41,9 @@ type Metrics struct {
 	Waves             int     `json:"waves"`               // workers ÷ limit, rounded up: the run's expected length in story-seconds
 	WallMs            float64 `json:"wall_ms"`             // from starting the workers to the last release
 	StorySeconds      float64 `json:"story_seconds"`       // wall_ms in story-seconds (≈ waves)
+	LateMs            float64 `json:"late_ms"`             // how far past waves story-seconds the run ended, in real ms
+	OnPace            bool    `json:"on_pace"`             // the run took about waves story-seconds (late by at most a quarter, 2ms at least): the machine kept the pace
+	TooSoon           bool    `json:"too_soon"`            // the run ended sooner than waves story-seconds allow: more workers got in than the permits
 	FinalValue        int     `json:"final_value"`         // the semaphore's value at the end: every permit back, so equal to limit
 	ExtraReleaseError string  `json:"extra_release_error"` // the error of one release too many on the (bounded) semaphore
 }
@@ -58,8 +61,9 @@ func New() demos.Demo {
 			k.Int(&o.Workers, "workers", "workers that each hold a permit for 1 story-second", 100, 1, 1_000)
 			k.Int(&o.Limit, "limit", "permits: how many workers may hold one at once", 5, 1, 100)
 		},
-		Check: check,
-		Run:   run,
+		Check:    check,
+		Run:      run,
+		Outcomes: outcomes,
 	}.Demo()
 }
 
@@ -76,17 +80,37 @@ func waves(workers, limit int) int { return (workers + limit - 1) / limit }
 
 // gauge counts the workers holding a permit right now and the most ever
 // seen at once. It is measured, not assumed: each worker adds itself right
-// after Acquire and removes itself right before Release.
-type gauge struct{ now, most atomic.Int64 }
-
-func (g *gauge) enter() int64 {
-	n := g.now.Add(1)
-	for m := g.most.Load(); n > m && !g.most.CompareAndSwap(m, n); m = g.most.Load() {
-	}
-	return n
+// after Acquire and removes itself right before Release. The line that
+// shows the count is emitted under the gauge's lock, so the order of the
+// lines and the counts they print agree (issue 13: "worker-100 … (3
+// holding)" must never come before "worker-1 … (2 holding)").
+type gauge struct {
+	mu               sync.Mutex
+	now, most        atomic.Int64
+	entered, leftCnt int // permits taken and given back so far, under mu
 }
 
-func (g *gauge) leave() int64 { return g.now.Add(-1) }
+// enter counts a new holder and calls say with the count and how many
+// permits were taken before this one, under the lock.
+func (g *gauge) enter(say func(n int64, before int)) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	n := g.now.Add(1)
+	if n > g.most.Load() {
+		g.most.Store(n)
+	}
+	say(n, g.entered)
+	g.entered++
+}
+
+// leave is enter's counterpart for a holder giving its permit back.
+func (g *gauge) leave(say func(n int64, before int)) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	n := g.now.Add(-1)
+	say(n, g.leftCnt)
+	g.leftCnt++
+}
 
 func run(ctx context.Context, env *demos.Env, o *Options) (ev.Result, error) {
 	workers, limit := o.Workers, o.Limit
@@ -102,12 +126,18 @@ func run(ctx context.Context, env *demos.Env, o *Options) (ev.Result, error) {
 		env.Logf("main", ev.Note, "only %d can hold a permit at once: the other %d wait in Acquire until one is released", limit, workers-limit)
 	}
 
+	// Two lines per worker would flood the screen: the first wave's permits,
+	// the first permit of every later wave and the last wave's releases are
+	// the key events (--quiet=false shows all).
+	if workers > limit {
+		env.Flood(2*workers-(2*limit+waves(workers, limit)-1), "the other permits taken and given back")
+	}
 	start := env.Now()
 	errs := make(chan error, workers)
 	var wg sync.WaitGroup
 	for i := range workers {
 		name := fmt.Sprintf("worker-%d", i+1)
-		wg.Go(func() { errs <- work(ctx, env, sem, g, name) })
+		wg.Go(func() { errs <- work(ctx, env, sem, g, name, workers, limit) })
 	}
 	wg.Wait()
 	wall := env.Now() - start
@@ -122,38 +152,49 @@ func run(ctx context.Context, env *demos.Env, o *Options) (ev.Result, error) {
 	// catches; a plain one would now let limit+1 workers in.
 	extra := sem.Release()
 	env.Logf("main", ev.Warn, "one release too many: %v (value stays %d)", extra, sem.Value())
-	return conclude(env, o, g, sem, wall, extra), nil
+	return conclude(env.Speed, o, g, sem, wall, extra), nil
 }
 
 // work is one worker: wait for a permit, hold it, give it back. The release
 // is deferred so that it happens however the work ends.
-func work(ctx context.Context, env *demos.Env, sem *isync.Semaphore, g *gauge, name string) error {
+func work(ctx context.Context, env *demos.Env, sem *isync.Semaphore, g *gauge, name string, workers, limit int) error {
 	if err := sem.Acquire(ctx); err != nil {
 		return err
 	}
 	defer sem.Release()
-	n := g.enter()
-	env.Log(name, ev.Acquire, fmt.Sprintf("got a permit (%d holding)", n), "holders", n)
+	g.enter(func(n int64, before int) {
+		log := env.Detail
+		if before < limit || before%limit == 0 { // the first wave, and each wave's first: key events
+			log = env.Log
+		}
+		log(name, ev.Acquire, fmt.Sprintf("got a permit (%d holding)", n), "holders", n)
+	})
 	err := env.Sleep(ctx, holdTime)
-	n = g.leave()
-	env.Log(name, ev.Release, fmt.Sprintf("done: releases its permit (%d still holding)", n), "holders", n)
+	g.leave(func(n int64, before int) {
+		log := env.Detail
+		if before >= workers-limit { // the last wave: key events
+			log = env.Log
+		}
+		log(name, ev.Release, fmt.Sprintf("done: releases its permit (%d still holding)", n), "holders", n)
+	})
 	return err
 }
 
-func conclude(env *demos.Env, o *Options, g *gauge, sem *isync.Semaphore, wall time.Duration, extra error) ev.Result {
+func conclude(speed float64, o *Options, g *gauge, sem *isync.Semaphore, wall time.Duration, extra error) ev.Result {
 	workers, limit := o.Workers, o.Limit
 	most := int(g.most.Load())
 	want := min(workers, limit)
 	w := waves(workers, limit)
-	story := math.Round(wall.Seconds()*env.Speed*1000) / 1000
+	story := math.Round(wall.Seconds()*speed*1000) / 1000
+	pace := demos.NewPace(speed, float64(w)*holdTime, wall)
 	extraText := ""
 	if extra != nil {
 		extraText = extra.Error()
 	}
 	res := ev.Result{
 		Metrics: Metrics{Workers: workers, Limit: limit, MaxHolders: most, ExpectedMax: want,
-			Waves: w, WallMs: ev.Ms(wall), StorySeconds: story, FinalValue: sem.Value(), ExtraReleaseError: extraText},
-		Timing: []ev.Timing{{Label: fmt.Sprintf("%d waves × %g story-s, expected", w, holdTime), D: env.Story(float64(w) * holdTime)},
+			Waves: w, WallMs: ev.Ms(wall), StorySeconds: story, LateMs: ev.Ms(pace.Late()), OnPace: pace.Kept(), TooSoon: pace.Early(), FinalValue: sem.Value(), ExtraReleaseError: extraText},
+		Timing: []ev.Timing{{Label: fmt.Sprintf("%d waves × %g story-s, expected", w, holdTime), D: pace.Want},
 			{Label: "all workers, measured", D: wall}},
 	}
 	res.Verdict = fmt.Sprintf("at most %d of %d workers held a permit at once (semaphore of %d); they took %.1f story-seconds for %d waves of %g",
@@ -164,6 +205,11 @@ func conclude(env *demos.Env, o *Options, g *gauge, sem *isync.Semaphore, wall t
 	case most < want:
 		res.Verdict += fmt.Sprintf(": never %d at once this time, the machine was too busy to start them together", want)
 		res.Hint = "a lower --speed, so each worker holds its permit longer"
+	case pace.Early():
+		res.Verdict += fmt.Sprintf(" — sooner than %d waves can take: more workers got in than the permits allow, please report it", w)
+	case !pace.Kept():
+		res.Verdict += ": the limit held, but not the timing — " + pace.Behind()
+		res.Hint = demos.PaceHint
 	default:
 		res.Observed = true
 	}

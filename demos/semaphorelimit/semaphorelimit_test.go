@@ -55,11 +55,14 @@ func TestLimitAboveWorkers(t *testing.T) {
 }
 
 // Real time, real scheduler, the cookbook's numbers, several runs: the
-// measured maximum is always the limit.
+// measured maximum is always the limit. The timing is judged by the
+// verdict, not asserted here: on a busy machine at --speed 100 the run may
+// fall behind, and then the verdict must say so (on_pace false).
 func TestLimitRealTime(t *testing.T) {
 	for range 5 {
 		res, _ := demotest.MustRun(t, semaphorelimit.New(), 100)
-		if demotest.Metrics[semaphorelimit.Metrics](t, res).MaxHolders != 5 || !res.Observed {
+		m := demotest.Metrics[semaphorelimit.Metrics](t, res)
+		if m.MaxHolders != 5 || m.TooSoon || res.Observed != m.OnPace {
 			t.Fatalf("result %+v", res)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
+	"math"
 	"sync"
 	"time"
 
@@ -32,11 +33,13 @@ type Options struct {
 
 // Metrics are what the scenario measured.
 type Metrics struct {
-	Rounds          int     `json:"rounds"`            // items the producer makes (--rounds)
+	Rounds          int     `json:"rounds"`            // items the producer makes (--items)
 	Produced        []int   `json:"produced"`          // the items, in the order made (random 0–1000, from --seed)
 	Consumed        []int   `json:"consumed"`          // the items, in the order the consumer got them: equal to produced
 	InOrder         bool    `json:"in_order"`          // every item reached the consumer in order, and only after the producer's release
 	MeanWaitMs      float64 `json:"mean_wait_ms"`      // the consumer's mean wait per item (about 10 story-seconds)
+	MeanWaitStory   float64 `json:"mean_wait_story"`   // mean_wait_ms in story-seconds, as measured (the verdict judges it against 10)
+	OnPace          bool    `json:"on_pace"`           // the mean wait was about 10 story-seconds (within a quarter, 2ms at least): the machine kept the pace
 	MaxValue        int     `json:"max_value"`         // the highest value the semaphore had right after a release (≤ 1: the consumer kept up)
 	PlainExtraValue int     `json:"plain_extra_value"` // a plain semaphore of 1, acquired once and released twice: its value afterwards (2, accepted)
 	BoundedError    string  `json:"bounded_error"`     // the error of the same extra release on a bounded semaphore
@@ -52,9 +55,11 @@ func New() demos.Demo {
 		// The producer and consumer first, then the semaphore they share.
 		Lesson: []string{"demos/semaphoresignal/semaphoresignal.go", "internal/sync/semaphore.go"},
 		Knobs: func(k *demos.Knobs, o *Options) {
-			k.Int(&o.Rounds, "rounds", "items the producer makes, 10 story-seconds each", 5, 1, 20)
+			k.Int(&o.Rounds, "items", "items the producer makes, 10 story-seconds each", 5, 1, 20)
+			k.Alias("rounds", "items") // the old spelling, for one release
 		},
-		Run: run,
+		Run:      run,
+		Outcomes: outcomes,
 	}.Demo()
 }
 
@@ -96,7 +101,7 @@ func run(ctx context.Context, env *demos.Env, o *Options) (ev.Result, error) {
 
 	env.Phase("plain or bounded: what a release too many does")
 	plainExtra, boundedErr := releaseTooMany(env)
-	return conclude(h, plainExtra, boundedErr), nil
+	return conclude(env.Speed, h, plainExtra, boundedErr), nil
 }
 
 // consume is the cookbook's consumer: wait on the semaphore, then use the
@@ -149,7 +154,7 @@ func releaseTooMany(env *demos.Env) (plainValue int, boundedErr error) {
 	return plain.Value(), err
 }
 
-func conclude(h *handoff, plainExtra int, boundedErr error) ev.Result {
+func conclude(speed float64, h *handoff, plainExtra int, boundedErr error) ev.Result {
 	rounds := len(h.items)
 	inOrder := true
 	var totalWait time.Duration
@@ -165,23 +170,30 @@ func conclude(h *handoff, plainExtra int, boundedErr error) ev.Result {
 		tb.Rows = append(tb.Rows, []string{fmt.Sprint(i + 1), fmt.Sprint(h.items[i]), "+" + ev.Dur(h.released[i]), "+" + ev.Dur(h.consumed[i]), ev.Dur(wait)})
 	}
 	meanWait := totalWait / time.Duration(rounds)
+	// The claim is a timing too: each item costs the consumer one
+	// production, 10 story-seconds of waiting.
+	pace := demos.NewPace(speed, produceTime, meanWait)
 	errText := ""
 	if boundedErr != nil {
 		errText = boundedErr.Error()
 	}
 	res := ev.Result{
 		Metrics: Metrics{Rounds: rounds, Produced: h.items, Consumed: h.got, InOrder: inOrder,
-			MeanWaitMs: ev.Ms(meanWait), MaxValue: h.maxValue, PlainExtraValue: plainExtra, BoundedError: errText},
+			MeanWaitMs: ev.Ms(meanWait), MeanWaitStory: math.Round(pace.StoryGot()*1000) / 1000, OnPace: pace.Kept() && !pace.Early(), MaxValue: h.maxValue, PlainExtraValue: plainExtra, BoundedError: errText},
 		Tables: []ev.Table{tb},
 		Timing: []ev.Timing{{Label: "consumer's mean wait per item", D: meanWait}},
 	}
 	switch {
-	case !inOrder || boundedErr == nil || plainExtra != 2:
-		res.Verdict = fmt.Sprintf("the hand-off went wrong (in order: %v, plain value %d, bounded error %q): please report it", inOrder, plainExtra, errText)
+	case !inOrder || boundedErr == nil || plainExtra != 2 || pace.Early():
+		res.Verdict = fmt.Sprintf("the hand-off went wrong (in order: %v, plain value %d, bounded error %q, waited %s story-s per item for %g): please report it",
+			inOrder, plainExtra, errText, ev.Float(pace.StoryGot()), produceTime)
+	case !pace.Kept():
+		res.Verdict = fmt.Sprintf("the consumer got all %d items in order, but each should cost it one production of %g story-s: ", rounds, produceTime) + pace.Behind()
+		res.Hint = demos.PaceHint
 	default:
 		res.Observed = true
-		res.Verdict = fmt.Sprintf("the consumer got all %d items in order, each only after the producer's release (it waited %s per item, about %g story-seconds); "+
-			"the bounded semaphore refused the extra release", rounds, ev.Dur(meanWait), produceTime)
+		res.Verdict = fmt.Sprintf("the consumer got all %d items in order, each only after the producer's release (it waited %s story-s per item, the producer's %g); "+
+			"the bounded semaphore refused the extra release", rounds, ev.Float(pace.StoryGot()), produceTime)
 	}
 	return res
 }

@@ -92,10 +92,12 @@ func TestSeedReplays(t *testing.T) {
 	})
 }
 
-// Real time, real scheduler: every item still arrives in order.
+// Real time, real scheduler: every item still arrives in order. The wait
+// is judged by the verdict, not asserted here: at --speed 1000 a busy
+// machine may fall behind, and then the verdict must say so.
 func TestSignalRealTime(t *testing.T) {
 	res, _ := demotest.MustRun(t, semaphoresignal.New(), 1000)
-	if !res.Observed || !demotest.Metrics[semaphoresignal.Metrics](t, res).InOrder {
+	if m := demotest.Metrics[semaphoresignal.Metrics](t, res); !m.InOrder || res.Observed != m.OnPace {
 		t.Fatalf("result %+v", res)
 	}
 }

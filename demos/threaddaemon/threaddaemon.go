@@ -40,12 +40,16 @@ type Metrics struct {
 	DelaysS        map[string]float64 `json:"delays_s"`         // each worker's random sleep in story seconds, by name: {"w-1":0.83, …}
 	TotalWaited    int                `json:"total_waited"`     // part 2 (main waits with a WaitGroup): the total, always workers
 	WaitedMs       float64            `json:"waited_ms"`        // part 2: how long main waited for every worker
+	MainOnTime     bool               `json:"main_on_time"`     // part 1: main returned about exit_after_s story-seconds in (within a quarter, 2ms at least)
+	WokeLate       []string           `json:"woke_late"`        // part 1: workers whose sleep ended clearly before main returned, yet were cut off (the machine woke them late)
+	AfterExit      []string           `json:"after_exit"`       // part 1: workers whose sleep ended clearly after main returned, yet counted as finished (must be empty)
 }
 
 // New returns the scenario.
 func New() demos.Demo {
 	return demos.Scenario[Options, Metrics]{
 		Name: "thread daemon", ID: "T3",
+		Speed:  2, // pacing: the default run takes 1–6 s (issue 13)
 		Title:  "Workers nobody waits for die with the program",
 		Python: "Thread(daemon=True)",
 		Go:     "any goroutine — none outlives main; sync.WaitGroup makes main wait for it",
@@ -53,9 +57,10 @@ func New() demos.Demo {
 			k.Int(&o.Workers, "workers", "workers, each sleeping a random 0–2 story-seconds", 10, 1, 50)
 			k.Int(&o.ExitAfter, "exit-after", "story-seconds main lives before it returns without waiting", 1, 0, 3)
 		},
-		Explain: lesson,
-		Lesson:  []string{"demos/threaddaemon/threaddaemon.go"},
-		Run:     run,
+		Explain:  lesson,
+		Lesson:   []string{"demos/threaddaemon/threaddaemon.go"},
+		Run:      run,
+		Outcomes: outcomes,
 	}.Demo()
 }
 
@@ -70,9 +75,12 @@ type program struct {
 }
 
 // work is one worker: sleep, then add 1 to the shared total — unless the
-// program has ended meanwhile.
-func (p *program) work(ctx context.Context, env *demos.Env, name string, delay float64) {
-	env.Logf(name, ev.Start, "sleeps %.2f story-seconds", delay)
+// program has ended meanwhile. It says how long it sleeps when announce is
+// set (part 2 runs the same sleeps again, and main says so once).
+func (p *program) work(ctx context.Context, env *demos.Env, name string, delay float64, announce bool) {
+	if announce {
+		env.Logf(name, ev.Start, "sleeps %.2f story-seconds", delay)
+	}
 	slept := env.Sleep(ctx, delay) == nil
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -110,7 +118,7 @@ func run(ctx context.Context, env *demos.Env, o *Options) (ev.Result, error) {
 	begin := env.Now()
 	var wg sync.WaitGroup
 	for i := range n {
-		wg.Go(func() { p.work(progCtx, env, names[i], delays[i]) })
+		wg.Go(func() { p.work(progCtx, env, names[i], delays[i], true) })
 	}
 	if err := env.Sleep(ctx, float64(exitAfter)); err != nil {
 		endProgram()
@@ -137,8 +145,11 @@ func run(ctx context.Context, env *demos.Env, o *Options) (ev.Result, error) {
 	env.Phase("2. \"non-daemon\" workers: main waits for all of them (sync.WaitGroup)")
 	p2 := &program{}
 	begin = env.Now()
+	// The same workers with the same sleeps as part 1: one line says so,
+	// not ten (pacing, issue 13).
+	env.Logf("main", ev.Start, "starts the same %d workers, same sleeps as part 1", n)
 	for i := range n {
-		wg.Go(func() { p2.work(ctx, env, names[i], delays[i]) })
+		wg.Go(func() { p2.work(ctx, env, names[i], delays[i], false) })
 	}
 	env.Log("main", ev.Wait, "waits for every worker (wg.Wait)")
 	wg.Wait()
@@ -148,7 +159,15 @@ func run(ctx context.Context, env *demos.Env, o *Options) (ev.Result, error) {
 	}
 	totalWaited, _ := p2.exit()
 	env.Log("main", ev.Done, fmt.Sprintf("returns: total = %d, after waiting %s", totalWaited, ev.Dur(waited)), "total", totalWaited)
-	return conclude(env, exitAfter, names, delays, finished, totalAtExit, totalWaited, lived, waited), nil
+	return conclude(env.Speed, exitAfter, names, delays, finished, totalAtExit, totalWaited, lived, waited), nil
+}
+
+// orEmpty is xs, or [] (never null in JSON).
+func orEmpty(xs []string) []string {
+	if xs == nil {
+		return []string{}
+	}
+	return xs
 }
 
 func orNone(xs []string) string {
@@ -158,7 +177,7 @@ func orNone(xs []string) string {
 	return strings.Join(xs, ", ")
 }
 
-func conclude(env *demos.Env, exitAfter int, names []string, delays []float64, finished []string, totalAtExit, totalWaited int, lived, waited time.Duration) ev.Result {
+func conclude(speed float64, exitAfter int, names []string, delays []float64, finished []string, totalAtExit, totalWaited int, lived, waited time.Duration) ev.Result {
 	n := len(names)
 	delayMap := make(map[string]float64, n)
 	tb := ev.Table{Title: "workers", Header: []string{"worker", "sleeps (story s)", "main returns without waiting", "main waits"}}
@@ -171,10 +190,27 @@ func conclude(env *demos.Env, exitAfter int, names []string, delays []float64, f
 		tb.Rows = append(tb.Rows, []string{name, fmt.Sprintf("%.2f", delays[i]), fate, "finished"})
 	}
 	cut := n - len(finished)
+	// Both directions are judged, worker by worker: a sleep that ended well
+	// before main returned must have finished, one that ended well after
+	// must have been cut off. Near main's exit (within the pace's slack)
+	// either is fair.
+	pace := demos.NewPace(speed, float64(exitAfter), lived)
+	margin := pace.Slack().Seconds() * speed
+	var wokeLate, afterExit []string
+	for i, name := range names {
+		done := slices.Contains(finished, name)
+		switch {
+		case !done && delays[i] < float64(exitAfter)-margin:
+			wokeLate = append(wokeLate, name)
+		case done && delays[i] > pace.StoryGot()+margin:
+			afterExit = append(afterExit, name)
+		}
+	}
 	res := ev.Result{
 		Metrics: Metrics{Workers: n, ExitAfterS: exitAfter, FinishedAtExit: len(finished), CutOff: cut,
 			TotalAtExit: totalAtExit, Finished: finished, DelaysS: delayMap,
-			TotalWaited: totalWaited, WaitedMs: ev.Ms(waited)},
+			TotalWaited: totalWaited, WaitedMs: ev.Ms(waited),
+			MainOnTime: pace.Kept(), WokeLate: orEmpty(wokeLate), AfterExit: orEmpty(afterExit)},
 		Tables: []ev.Table{tb},
 		Timing: []ev.Timing{
 			{Label: "main lived without waiting", D: lived},
@@ -186,10 +222,14 @@ func conclude(env *demos.Env, exitAfter int, names []string, delays []float64, f
 	switch {
 	case totalWaited != n || totalAtExit != len(finished):
 		res.Verdict += " — a total does not match the workers that finished: please report it"
-	case cut == 0 && slices.ContainsFunc(delays, func(d float64) bool { return d > float64(exitAfter) }):
-		res.Verdict += fmt.Sprintf(": main returned late (after %s instead of %s), so even the workers that sleep longer than %d story-s finished",
-			ev.Dur(lived), ev.Dur(env.Story(float64(exitAfter))), exitAfter)
-		res.Hint = "a lower --speed: at this speed the machine could not keep main on time"
+	case len(afterExit) > 0:
+		res.Verdict += fmt.Sprintf(" — %s finished after main had returned: please report it", strings.Join(afterExit, ", "))
+	case !pace.Kept():
+		res.Verdict += fmt.Sprintf(": main should return after %d story-s, but ", exitAfter) + pace.Behind()
+		res.Hint = demos.PaceHint
+	case len(wokeLate) > 0:
+		res.Verdict += fmt.Sprintf(": %s slept less than main's %d story-s, yet was cut off — the machine was too busy to wake it in time", strings.Join(wokeLate, ", "), exitAfter)
+		res.Hint = demos.PaceHint
 	case cut == 0:
 		res.Verdict += ": every worker's sleep was shorter than main's life"
 		res.Hint = "--exit-after 0, or another --seed"

@@ -38,6 +38,7 @@ type Metrics struct {
 	Ratio             float64 `json:"ratio"`               // serial_ms / concurrent_ms; about the number of workers
 	TimeoutJoinMs     float64 `json:"timeout_join_ms"`     // part C: when join(timeout) returned
 	AliveAfterTimeout bool    `json:"alive_after_timeout"` // part C: the worker was still alive when it did
+	OnPace            bool    `json:"on_pace"`             // A took about N × 2 story-seconds and B about 2 (within a quarter, 2ms at least): the machine kept the pace
 }
 
 // New returns the scenario.
@@ -50,8 +51,9 @@ func New() demos.Demo {
 		Knobs: func(k *demos.Knobs, o *Options) {
 			k.Int(&o.Workers, "workers", "workers, each sleeping 2 story-seconds (the cookbook used 50)", 10, 1, 50)
 		},
-		Explain: lesson,
-		Run:     run,
+		Explain:  lesson,
+		Run:      run,
+		Outcomes: outcomes,
 	}.Demo()
 }
 
@@ -160,20 +162,24 @@ func run(ctx context.Context, env *demos.Env, o *Options) (ev.Result, error) {
 		return ev.Result{}, demos.Stopped(ctx)
 	}
 	env.Log("main", ev.Step, fmt.Sprintf("join() returned after %s; is_alive() = %v", ev.Dur(env.Now()-begin), slow.alive()))
-	return conclude(env, n, serial, concurrent, waited, stillAlive), nil
+	return conclude(env.Speed, n, serial, concurrent, waited, stillAlive), nil
 }
 
 // story converts a measured duration back to story seconds.
 func story(env *demos.Env, d time.Duration) float64 { return d.Seconds() * env.Speed }
 
-func conclude(env *demos.Env, n int, serial, concurrent, waited time.Duration, alive bool) ev.Result {
+func conclude(speed float64, n int, serial, concurrent, waited time.Duration, alive bool) ev.Result {
+	story := func(d time.Duration) float64 { return d.Seconds() * speed }
+	// Both forms claim a time: A takes N × 2 story-seconds, B about 2.
+	paceA, paceB := demos.NewPace(speed, float64(n)*work, serial), demos.NewPace(speed, work, concurrent)
 	ratio := 0.0
 	if concurrent > 0 {
 		ratio = float64(serial) / float64(concurrent)
 	}
 	res := ev.Result{
 		Metrics: Metrics{Workers: n, SerialMs: ev.Ms(serial), ConcurrentMs: ev.Ms(concurrent),
-			Ratio: math.Round(ratio*100) / 100, TimeoutJoinMs: ev.Ms(waited), AliveAfterTimeout: alive},
+			Ratio: math.Round(ratio*100) / 100, TimeoutJoinMs: ev.Ms(waited), AliveAfterTimeout: alive,
+			OnPace: paceA.Kept() && paceB.Kept() && !paceA.Early() && !paceB.Early()},
 		Timing: []ev.Timing{
 			{Label: "A: join right after start", D: serial},
 			{Label: "B: start all, then join all", D: concurrent},
@@ -181,17 +187,22 @@ func conclude(env *demos.Env, n int, serial, concurrent, waited time.Duration, a
 		},
 	}
 	res.Verdict = fmt.Sprintf("joining each worker right after starting it took %.1f story-s, starting all then joining took %.1f: %s× faster, for N = %d workers; join(timeout) returned with the worker still alive",
-		story(env, serial), story(env, concurrent), ev.Float(ratio), n)
+		story(serial), story(concurrent), ev.Float(ratio), n)
 	switch {
 	case !alive:
 		res.Verdict = fmt.Sprintf("join(timeout=%g) returned after %s but the worker had already finished", timeout, ev.Dur(waited))
 		res.Hint = "a lower --speed: at this speed the machine was too slow to catch the worker alive"
 	case n == 1:
-		res.Verdict = fmt.Sprintf("with one worker both orders are the same (%.1f vs %.1f story-s): there is nothing to overlap", story(env, serial), story(env, concurrent))
+		res.Verdict = fmt.Sprintf("with one worker both orders are the same (%.1f vs %.1f story-s): there is nothing to overlap", story(serial), story(concurrent))
 		res.Hint = "--workers 10"
-	case ratio < float64(n)/2:
-		res.Verdict = fmt.Sprintf("start-all-then-join-all was only %s× faster than join-each-at-once, far from N = %d: the machine could not keep up", ev.Float(ratio), n)
-		res.Hint = "a lower --speed, or a less busy machine"
+	case paceA.Early() || paceB.Early():
+		res.Verdict = fmt.Sprintf("A took %.1f story-s for %d × %g, B %.1f for %g: a sleep ended early, please report it", story(serial), n, work, story(concurrent), work)
+	case !paceB.Kept():
+		res.Verdict = fmt.Sprintf("start-all-then-join-all should take about %g story-s, whatever N: ", work) + paceB.Behind()
+		res.Hint = demos.PaceHint
+	case !paceA.Kept():
+		res.Verdict = fmt.Sprintf("joining each at once should take %d × %g story-s: ", n, work) + paceA.Behind()
+		res.Hint = demos.PaceHint
 	default:
 		res.Observed = true
 	}

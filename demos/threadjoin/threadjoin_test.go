@@ -27,7 +27,7 @@ func TestWallsInFakeTime(t *testing.T) {
 			res, _ := demotest.MustRun(t, threadjoin.New(), 1, fmt.Sprint("workers=", n))
 			m := demotest.Metrics[threadjoin.Metrics](t, res)
 			want := threadjoin.Metrics{Workers: n, SerialMs: float64(n) * 2000, ConcurrentMs: 2000, Ratio: float64(n),
-				TimeoutJoinMs: 1000, AliveAfterTimeout: true}
+				TimeoutJoinMs: 1000, AliveAfterTimeout: true, OnPace: true}
 			if m != want {
 				t.Errorf("n=%d: metrics %v", n, m)
 			}

@@ -40,6 +40,7 @@ type Metrics struct {
 	JoinedStoryS   float64 `json:"joined_story_s"`   // round 2 (join): main's wall time in story seconds
 	LongestStoryS  float64 `json:"longest_story_s"`  // the longest worker's planned time in story seconds: joined_story_s should be near it
 	SumStoryS      float64 `json:"sum_story_s"`      // both workers' planned times added up, in story seconds: what joining one by one would cost
+	OnPace         bool    `json:"on_pace"`          // round 2 took about longest_story_s (within a quarter, 2ms at least): the machine kept the pace
 }
 
 // New returns the scenario.
@@ -52,9 +53,10 @@ func New() demos.Demo {
 		Knobs: func(k *demos.Knobs, o *Options) {
 			k.Int(&o.Times, "times", "messages each worker prints (A every 1 story-second, B every 2)", 5, 1, 10)
 		},
-		Explain: lesson,
-		Lesson:  []string{"demos/threadstart/threadstart.go"},
-		Run:     run,
+		Explain:  lesson,
+		Lesson:   []string{"demos/threadstart/threadstart.go"},
+		Run:      run,
+		Outcomes: outcomes,
 	}.Demo()
 }
 
@@ -118,7 +120,7 @@ func run(ctx context.Context, env *demos.Env, o *Options) (ev.Result, error) {
 	if err != nil {
 		return ev.Result{}, err
 	}
-	return conclude(env, times, free, joined), nil
+	return conclude(env.Speed, times, free, joined), nil
 }
 
 func startRound(ctx context.Context, env *demos.Env, times int, join bool) (round, error) {
@@ -164,15 +166,16 @@ func startRound(ctx context.Context, env *demos.Env, times int, join bool) (roun
 // storySince is the story time now, minus t0 story seconds.
 func storySince(env *demos.Env, t0 float64) float64 { return env.Now().Seconds()*env.Speed - t0 }
 
-func conclude(env *demos.Env, times int, free, joined round) ev.Result {
+func conclude(speed float64, times int, free, joined round) ev.Result {
 	longest := float64(times) * max(everyA, everyB)
 	sum := float64(times) * (everyA + everyB)
 	lastFree := max(free.finished[0], free.finished[1])
 	mainFirst := free.ended < min(free.finished[0], free.finished[1])
 	ahead := lastFree - free.ended
 	wall := joined.ended - joined.begin
-	storyWall := wall.Seconds() * env.Speed
+	storyWall := wall.Seconds() * speed
 	joinedLast := joined.ended >= max(joined.finished[0], joined.finished[1])
+	pace := demos.NewPace(speed, longest, wall) // with join: about the longest worker
 
 	tb := ev.Table{Title: "workers", Header: []string{"worker", "style", "every", "round 1: last message", "round 2: last message"}}
 	styles := [2]string{"function + args", "type with Run"}
@@ -185,7 +188,7 @@ func conclude(env *demos.Env, times int, free, joined round) ev.Result {
 	res := ev.Result{
 		Metrics: Metrics{Times: times, StartMs: ev.Ms(free.started), MainEndedFirst: mainFirst,
 			EndedAheadMs: ev.Ms(ahead), JoinedWallMs: ev.Ms(wall), JoinedStoryS: round2(storyWall),
-			LongestStoryS: longest, SumStoryS: sum},
+			LongestStoryS: longest, SumStoryS: sum, OnPace: pace.Kept()},
 		Tables: []ev.Table{tb},
 		Timing: []ev.Timing{
 			{Label: "starting A and B", D: free.started},
@@ -203,7 +206,10 @@ func conclude(env *demos.Env, times int, free, joined round) ev.Result {
 		res.Hint = "a lower --speed: at this speed starting the goroutines took longer than a worker's whole run"
 	case storyWall >= (longest+sum)/2:
 		res.Verdict = fmt.Sprintf("with join, main ended after %.1f story-s: nearer the sum (%g s) than the longest worker (%g s) — the machine could not run A and B side by side", storyWall, sum, longest)
-		res.Hint = "a lower --speed, or a less busy machine"
+		res.Hint = demos.PaceHint
+	case !pace.Kept():
+		res.Verdict = fmt.Sprintf("with join, main should end after about the longest worker (%g story-s): ", longest) + pace.Behind()
+		res.Hint = demos.PaceHint
 	default:
 		res.Observed = true
 	}

@@ -71,7 +71,7 @@ func TestScheduleInFakeTime(t *testing.T) {
 		}
 		m := demotest.Metrics[threadstart.Metrics](t, res)
 		want := threadstart.Metrics{Times: 5, StartMs: 0, MainEndedFirst: true, EndedAheadMs: 10000,
-			JoinedWallMs: 10000, JoinedStoryS: 10, LongestStoryS: 10, SumStoryS: 15}
+			JoinedWallMs: 10000, JoinedStoryS: 10, LongestStoryS: 10, SumStoryS: 15, OnPace: true}
 		if m != want {
 			t.Errorf("metrics %+v, want %+v", m, want)
 		}

@@ -7,6 +7,7 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
+	"math"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -43,7 +44,9 @@ type Metrics struct {
 	LivePerTick        []int   `json:"live_per_tick"`       // callbacks alive as each greeting began: [1,2,3,…] when the work outlasts the interval
 	FiredOnce          bool    `json:"fired_once"`          // timer-1 fired exactly once
 	FiredAtMs          float64 `json:"fired_at_ms"`         // when timer-1 fired, after it was armed
+	FiredOnTime        bool    `json:"fired_on_time"`       // timer-1 fired about 1 story-second after it was armed (within a quarter, 2ms at least)
 	CancelledStopped   bool    `json:"cancelled_stopped"`   // timer-2's Stop() returned true and its function never ran
+	Level              int     `json:"level"`               // where the backlog levels off: work ÷ interval, rounded up (max_live may pass it by one for an instant)
 	StoppedPending     bool    `json:"stopped_pending"`     // Stop() on the greeter's already armed next timer returned true
 	LiveAtStop         int     `json:"live_at_stop"`        // callbacks still working when main stopped the greeter
 	FinishedCallbacks  int     `json:"finished_callbacks"`  // callbacks that finished their work
@@ -54,6 +57,7 @@ type Metrics struct {
 func New() demos.Demo {
 	return demos.Scenario[Options, Metrics]{
 		Name: "thread timer", ID: "T4",
+		Speed:  4, // pacing: the default run takes 1–6 s (issue 13)
 		Title:  "Timers run a function later; a slow repeating one piles up callbacks",
 		Python: "threading.Timer",
 		Go:     "time.AfterFunc (Stop cancels it); time.Ticker for a steady beat",
@@ -62,9 +66,10 @@ func New() demos.Demo {
 			k.Int(&o.Work, "work", "story-seconds each greeting's callback works (sleeps)", 10, 0, 20)
 			k.Bool(&o.Drain, "drain", "at the end, let the live callbacks finish their work instead of cancelling it")
 		},
-		Explain: lesson,
-		Lesson:  []string{"demos/threadtimer/threadtimer.go"},
-		Run:     run,
+		Explain:  lesson,
+		Lesson:   []string{"demos/threadtimer/threadtimer.go"},
+		Run:      run,
+		Outcomes: outcomes,
 	}.Demo()
 }
 
@@ -104,7 +109,7 @@ func run(ctx context.Context, env *demos.Env, o *Options) (ev.Result, error) {
 		return ev.Result{}, demos.Stopped(ctx)
 	}
 	env.Log("main", ev.Done, fmt.Sprintf("all callbacks have returned: %d finished their work, %d were cancelled", g.finished, g.cancelled))
-	return conclude(env, one, g, pending, liveAtStop), nil
+	return conclude(env.Speed, one, g, pending, liveAtStop), nil
 }
 
 // oneShotResult is what part 1 observed.
@@ -262,7 +267,14 @@ func (g *greeter) liveNow() int {
 	return g.live
 }
 
-func conclude(env *demos.Env, one oneShotResult, g *greeter, pending bool, liveAtStop int) ev.Result {
+// level is where the backlog levels off: a callback lives work seconds
+// and one starts every interval, so at most work ÷ interval are alive
+// (one more for an instant when a finish and a start coincide).
+func level(work float64) int { return max(1, int(math.Ceil(work/interval))) }
+
+func conclude(speed float64, one oneShotResult, g *greeter, pending bool, liveAtStop int) ev.Result {
+	firePace := demos.NewPace(speed, onceAfter, one.firedAt)
+	lvl := level(g.work)
 	perTick := make([]string, len(g.perTick))
 	for i, n := range g.perTick {
 		perTick[i] = fmt.Sprint(n)
@@ -271,15 +283,22 @@ func conclude(env *demos.Env, one oneShotResult, g *greeter, pending bool, liveA
 	res := ev.Result{
 		Metrics: Metrics{Ticks: g.ticks, MaxLive: g.maxLive, LivePerTick: g.perTick,
 			FiredOnce: one.fires == 1, FiredAtMs: ev.Ms(one.firedAt), CancelledStopped: cancelledOK,
-			StoppedPending: pending, LiveAtStop: liveAtStop,
+			StoppedPending: pending, LiveAtStop: liveAtStop, Level: lvl, FiredOnTime: firePace.Kept() && !firePace.Early(),
 			FinishedCallbacks: g.finished, CancelledCallbacks: g.cancelled},
 		Timing: []ev.Timing{{Label: "timer-1 fired after", D: one.firedAt}},
 	}
-	res.Verdict = fmt.Sprintf("timer-1 fired once after %.2f story-s; timer-2 was stopped in time and never fired; the repeating greeter's live callbacks grew to %d over %d greetings (%s): a backlog",
-		one.firedAt.Seconds()*env.Speed, g.maxLive, g.ticks, strings.Join(perTick, ", "))
+	res.Verdict = fmt.Sprintf("timer-1 fired once after %.2f story-s; timer-2 was stopped in time and never fired; the repeating greeter's live callbacks grew to %d over %d greetings (%s): a backlog, which levels off at %d (work ÷ interval)",
+		one.firedAt.Seconds()*speed, g.maxLive, g.ticks, strings.Join(perTick, ", "), lvl)
 	switch {
 	case one.fires != 1 || (one.stopped && one.ran2):
 		res.Verdict = fmt.Sprintf("timer-1 fired %d times; timer-2 stopped: %v, its callback ran: %v — a timer broke its promise: please report it", one.fires, one.stopped, one.ran2)
+	case firePace.Early():
+		res.Verdict = fmt.Sprintf("timer-1 fired after %.2f story-s, before its %g: please report it", firePace.StoryGot(), onceAfter)
+	case g.maxLive > lvl+1:
+		res.Verdict = fmt.Sprintf("%d greeter callbacks were alive at once, but a callback of %g story-s started every %g can overlap at most %d others: please report it", g.maxLive, g.work, interval, lvl)
+	case !firePace.Kept():
+		res.Verdict = fmt.Sprintf("timer-1 should fire after %g story-s: ", onceAfter) + firePace.Behind()
+		res.Hint = demos.PaceHint
 	case !one.stopped:
 		res.Verdict = "timer-2 fired before main could stop it"
 		res.Hint = "a lower --speed: at this speed 1.5 story-seconds were too short for main to get there first"

@@ -61,6 +61,7 @@ type Metrics struct {
 func New() demos.Demo {
 	return demos.Scenario[Options, Metrics]{
 		Name: "tickets", ID: "I4",
+		Speed:  1, // pacing: the default run takes 1–6 s (issue 13)
 		Title:  "Buyer processes share a file database: without a file lock they oversell it",
 		Python: "multiprocessing.Lock / fcntl.flock", Go: "an advisory file lock (gofrs/flock) on a separate .lock file",
 		Knobs: func(k *demos.Knobs, o *Options) {
@@ -74,6 +75,7 @@ func New() demos.Demo {
 		Explain:  lesson,
 		Lesson:   []string{"demos/tickets/tickets.go", "internal/proc/filedb.go"},
 		Run:      run,
+		Outcomes: outcomes,
 		Children: map[string]demos.ChildRole{roleBuyer: buyer},
 	}.Demo()
 }
@@ -209,11 +211,14 @@ func buy(ctx context.Context, self *proc.Self, db proc.FileDB, useLock bool) (pu
 		// If the process dies while holding it, the kernel drops the lock.
 		waited := self.Now() - t0
 		p.WaitedMs = ev.Ms(waited)
-		self.Log(ev.Acquire, "holds the lock (waited "+ev.Dur(waited)+")", "waited_ms", p.WaitedMs)
+		// Both stamps are taken while holding the lock, on the machine's
+		// monotonic clock (mono_ns), so they give the real order of the
+		// holders whatever order the events reach the parent in.
+		self.Log(ev.Acquire, "holds the lock (waited "+ev.Dur(waited)+")", "waited_ms", p.WaitedMs, "mono_ns", monoNs())
 		release = func() {
 			// Said before unlocking, so on the shared clock it comes
 			// before the next holder's "holds the lock".
-			self.Log(ev.Release, "releases the lock")
+			self.Log(ev.Release, "releases the lock", "mono_ns", monoNs())
 			l.Unlock()
 		}
 	}

@@ -23,6 +23,8 @@ const (
 	lastGreen  = 20
 	cycleTicks = 31
 	arrivalGap = 3.0
+	// redFor is how long the light stays red: ticks 21–30.
+	redFor = (cycleTicks - 1 - lastGreen) * tick
 )
 
 // Options are the scenario's knobs.
@@ -48,9 +50,10 @@ func New() demos.Demo {
 		Knobs: func(k *demos.Knobs, o *Options) {
 			k.Int(&o.Cars, "cars", "cars arriving, 3 story-seconds apart", 6, 1, 40)
 		},
-		Explain: lesson,
-		Lesson:  []string{"internal/sync/event.go", "demos/trafficlight/trafficlight.go"},
-		Run:     run,
+		Explain:  lesson,
+		Lesson:   []string{"internal/sync/event.go", "demos/trafficlight/trafficlight.go"},
+		Run:      run,
+		Outcomes: outcomes,
 	}.Demo()
 }
 
@@ -110,7 +113,7 @@ func run(ctx context.Context, env *demos.Env, o *Options) (ev.Result, error) {
 	if firstErr != nil {
 		return ev.Result{}, demos.Stopped(ctx)
 	}
-	return conclude(env, j, cars), nil
+	return conclude(env.Speed, j, cars), nil
 }
 
 // runLight ticks from tick 0, which run has already shown green.
@@ -178,7 +181,7 @@ func drive(ctx context.Context, env *demos.Env, j *junction, c *car) error {
 	}
 }
 
-func conclude(env *demos.Env, j *junction, cars []*car) ev.Result {
+func conclude(speed float64, j *junction, cars []*car) ev.Result {
 	// Replay the junction's log: which colour was the light at each crossing?
 	onRed, crossed, colour := 0, 0, "red"
 	for _, entry := range j.log {
@@ -201,7 +204,7 @@ func conclude(env *demos.Env, j *junction, cars []*car) ev.Result {
 		note := "—"
 		if c.waited {
 			waited++
-			note = fmt.Sprintf("%s (%s story)", ev.Dur(w), ev.Dur(time.Duration(float64(w)*env.Speed)))
+			note = fmt.Sprintf("%s (%s story)", ev.Dur(w), ev.Dur(time.Duration(float64(w)*speed)))
 		}
 		tb.Rows = append(tb.Rows, []string{c.name, "+" + ev.Dur(c.arrived), note, "+" + ev.Dur(c.crossed)})
 	}
@@ -210,10 +213,16 @@ func conclude(env *demos.Env, j *junction, cars []*car) ev.Result {
 		Tables:  []ev.Table{tb},
 		Timing:  []ev.Timing{{Label: "longest wait", D: maxWait}},
 	}
-	res.Verdict = fmt.Sprintf("%d of %d cars crossed, %d waited for green (longest %s), %d crossed on red", crossed, len(cars), waited, ev.Dur(maxWait), onRed)
+	// A car that meets red waits at most for the rest of the red phase.
+	redPace := demos.NewPace(speed, redFor, maxWait)
+	res.Verdict = fmt.Sprintf("%d of %d cars crossed, %d waited for green (longest %s story-s), %d crossed on red",
+		crossed, len(cars), waited, ev.Float(redPace.StoryGot()), onRed)
 	switch {
 	case onRed > 0 || crossed != len(cars):
 		res.Verdict += " — that breaks the rule the event enforces: please report it"
+	case !redPace.Kept():
+		res.Verdict += fmt.Sprintf(": no car should wait longer than the red phase (%g story-s), yet ", redFor) + redPace.Behind()
+		res.Hint = demos.PaceHint
 	case waited == 0:
 		res.Verdict += ": no car met a red light this time"
 		res.Hint = "--cars 5 or more: the light turns red 10.5 story-seconds in, and the fifth car arrives at 12, while it is red"

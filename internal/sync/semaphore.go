@@ -23,7 +23,10 @@ var ErrReleasedTooMany = errors.New("bounded semaphore released more times than 
 // limit on concurrency.
 //
 // Waiters are not served in arrival order: a release wakes them all and
-// whoever gets there first takes the permit, as with Python's.
+// whoever gets there first takes the permit. Python's release wakes one
+// waiter (its Condition's notify, the longest waiting first), but a thread
+// that calls acquire at that moment can still take the permit before it:
+// neither promises fairness.
 //
 // Create one with NewSemaphore or NewBoundedSemaphore; all methods are safe
 // for concurrent use.

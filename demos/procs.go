@@ -27,6 +27,23 @@ func (e *Env) Spawn(ctx context.Context, role, name string, args any) (*proc.Chi
 	return c, nil
 }
 
+// SpawnWith is Spawn with a say in how the child is started: edit may set
+// the Spec's ExtraFiles (fd 3, 4, … in the child, Self.File), OnOutput
+// (the child's raw standard output, line by line) or Stdout (a shared raw
+// standard output). The child is reaped like Spawn's.
+func (e *Env) SpawnWith(ctx context.Context, role, name string, args any, edit func(*proc.Spec)) (*proc.Child, error) {
+	s := e.spec(role, name, args)
+	if edit != nil {
+		edit(&s)
+	}
+	c, err := proc.Start(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	e.children.add(c)
+	return c, nil
+}
+
 // NewPool starts n worker processes playing role (named name-1 … name-n)
 // for tasks handed out with Pool.Do. Like Spawn's children they are reaped
 // before the run ends; the scenario still closes the pool when it is done.
@@ -49,7 +66,17 @@ func (e *Env) NewPool(ctx context.Context, n int, role, name string, args any) (
 // stopped, else the children's errors joined. Like Spawn's children they
 // are reaped before the run ends.
 func (e *Env) Group(ctx context.Context, role string, members []proc.Member) (*proc.Group, error) {
-	g, err := proc.StartGroup(ctx, e.spec(role, "", nil), members)
+	return e.GroupWith(ctx, role, members, nil)
+}
+
+// GroupWith is Group with a say in how every member is started (see
+// SpawnWith); a member's own ExtraFiles come before the group's.
+func (e *Env) GroupWith(ctx context.Context, role string, members []proc.Member, edit func(*proc.Spec)) (*proc.Group, error) {
+	s := e.spec(role, "", nil)
+	if edit != nil {
+		edit(&s)
+	}
+	g, err := proc.StartGroup(ctx, s, members)
 	if err != nil {
 		return nil, err
 	}
@@ -65,11 +92,15 @@ func Actor(c *proc.Child) string { return fmt.Sprintf("%s [pid %d]", c.Name, c.P
 func (e *Env) spec(role, name string, args any) proc.Spec {
 	return proc.Spec{Role: role, Name: name, Args: args, Speed: e.Speed, Seed: e.Seed, Epoch: e.rec.Epoch(),
 		OnEvent: func(c *proc.Child, x ev.Event) {
-			x.Actor = Actor(c)
+			if x.Actor == "" { // a grandchild's event, passed on, names its own actor
+				x.Actor = Actor(c)
+			}
 			if x.Attrs == nil {
 				x.Attrs = map[string]any{}
 			}
-			x.Attrs["pid"] = c.Pid
+			if _, ok := x.Attrs["pid"]; !ok {
+				x.Attrs["pid"] = c.Pid
+			}
 			e.rec.Emit(x)
 		},
 		OnBeat: func(*proc.Child) { e.Beat() },
@@ -90,15 +121,24 @@ func (cs *children) add(c *proc.Child) {
 	cs.mu.Unlock()
 }
 
-// reap kills every child still running and waits (up to limit) until all
-// are reaped. It reports the ones that would not die.
+// reap stops every child still running (Child.Stop: stdin closed, then
+// killed after proc.StopGrace) and waits (up to limit) until all are
+// reaped. It reports the ones that would not die.
 func (cs *children) reap(limit time.Duration) []*proc.Child {
 	cs.mu.Lock()
 	list := cs.list
 	cs.mu.Unlock()
+	// Politely first (a child that ends by itself reaps its own
+	// children), then for good.
+	var wg sync.WaitGroup
 	for _, c := range list {
-		c.Kill()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c.Stop(proc.StopGrace)
+		}()
 	}
+	wg.Wait()
 	deadline := time.After(limit)
 	var stuck []*proc.Child
 	for _, c := range list {

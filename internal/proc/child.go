@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -31,7 +32,19 @@ func IsChild() bool { return os.Getenv(EnvRole) != "" }
 // Serve plays the role named by EnvRole, speaking the protocol on stdin and
 // stdout, and returns the process's exit code.
 func Serve(roles Roles) int {
-	return serve(os.Getenv(EnvRole), roles, os.Stdin, os.Stdout, os.Stderr)
+	role := os.Getenv(EnvRole)
+	if role == PrintRole {
+		return servePrint(os.Args, os.Stdout)
+	}
+	var out io.Writer = os.Stdout
+	if fd, err := strconv.Atoi(os.Getenv(envControl)); err == nil && fd > 2 {
+		// Standard output is raw (Spec.OnOutput, Spec.Stdout); the protocol
+		// has a pipe of its own. It must not leak into a program this
+		// process may become (Exec) or start.
+		closeOnExec(fd)
+		out = os.NewFile(uintptr(fd), "control")
+	}
+	return serve(role, roles, os.Stdin, out, os.Stderr)
 }
 
 func serve(role string, roles Roles, in io.Reader, out io.Writer, errOut io.Writer) int {
@@ -48,7 +61,7 @@ func serve(role string, roles Roles, in io.Reader, out io.Writer, errOut io.Writ
 	}
 	ctx, cancel := context.WithCancelCause(context.Background())
 	defer cancel(nil)
-	self := &Self{Name: h.Name, Pid: os.Getpid(), Speed: h.Speed, Seed: h.Seed,
+	self := &Self{Name: h.Name, Pid: os.Getpid(), ParentPid: os.Getppid(), Speed: h.Speed, Seed: h.Seed,
 		args: h.Args, epoch: time.Unix(0, h.Epoch), enc: json.NewEncoder(out), tasks: make(chan task),
 		released: make(chan struct{})}
 	// The rest of stdin is tasks. When it closes, the parent is gone or has
@@ -73,6 +86,7 @@ func serve(role string, roles Roles, in io.Reader, out io.Writer, errOut io.Writ
 		}
 	}()
 	err := body(ctx, self)
+	self.Shutdown() // a Python process's exit: daemons ended, the rest joined
 	if err != nil {
 		self.write(line{Type: lineError, Err: err.Error()})
 		fmt.Fprintf(errOut, "pardemo child %s (%s): %v\n", role, h.Name, err)
@@ -87,10 +101,13 @@ var errParentGone = errors.New("standard input closed: the parent is gone")
 // Self is what a role may use: its name and pid, its arguments, the story
 // clock, and the way back to the parent.
 type Self struct {
-	Name  string
-	Pid   int
-	Speed float64
-	Seed  int64
+	Name string
+	Pid  int
+	// ParentPid is the parent's process id as the operating system told
+	// this child when it started (os.Getppid, Python's os.getppid()).
+	ParentPid int
+	Speed     float64
+	Seed      int64
 
 	args  json.RawMessage
 	epoch time.Time
@@ -98,6 +115,9 @@ type Self struct {
 	enc   *json.Encoder
 	tasks chan task
 	beat  atomic.Int64 // when the last beat line went out (Unix ns)
+
+	kidsMu sync.Mutex
+	kids   []kid // children this child started (Spawn), in order
 
 	ready    sync.Once     // the "ready" line goes out once
 	release  sync.Once     // released is closed once
@@ -110,6 +130,18 @@ func (s *Self) Args(v any) error {
 		return nil
 	}
 	return json.Unmarshal(s.args, v)
+}
+
+// File returns the i-th extra file the parent handed over
+// (Spec.ExtraFiles[i], file descriptor 3+i), or nil if there is none.
+// Each call returns a new *os.File for the same descriptor: call it once
+// per file and keep the result.
+func (s *Self) File(i int) *os.File {
+	n, _ := strconv.Atoi(os.Getenv(envFiles))
+	if i < 0 || i >= n {
+		return nil
+	}
+	return os.NewFile(uintptr(3+i), fmt.Sprintf("extra-%d", i))
 }
 
 // Now is the time on the parent's scenario clock.
@@ -174,7 +206,73 @@ func (s *Self) Logf(kind ev.Kind, format string, args ...any) {
 
 // Emit sends a full event to the parent, stamped now on the parent's clock.
 func (s *Self) Emit(e ev.Event) {
-	s.write(line{Type: lineEvent, T: s.Now(), Kind: e.Kind, Msg: e.Msg, Attrs: e.Attrs, Tone: e.Tone})
+	s.write(line{Type: lineEvent, T: s.Now(), Actor: e.Actor, Kind: e.Kind, Msg: e.Msg, Attrs: e.Attrs, Tone: e.Tone})
+}
+
+// kid is a child this child started.
+type kid struct {
+	c      *Child
+	daemon bool
+}
+
+// Spawn starts a child of this child (a grandchild of the scenario),
+// playing role. Its events, beats and sleeps are passed on to this
+// child's parent, its events with the actor "name [pid N]" and the
+// attributes pid and ppid. When this child's role returns, Shutdown ends
+// it as Python ends a process's children at exit: a daemon is terminated,
+// any other is waited for. Whatever happens to this child, the grandchild
+// does not outlive it: it is killed with this child's context, it gets
+// SIGKILL from Linux when this child dies (the death signal), and its
+// standard input closes.
+func (s *Self) Spawn(ctx context.Context, role, name string, args any, daemon bool) (*Child, error) {
+	c, err := Start(ctx, Spec{Role: role, Name: name, Args: args, Speed: s.Speed, Seed: s.Seed, Epoch: s.epoch,
+		OnEvent: func(c *Child, e ev.Event) {
+			if e.Actor == "" {
+				e.Actor = fmt.Sprintf("%s [pid %d]", c.Name, c.Pid)
+			}
+			if e.Attrs == nil {
+				e.Attrs = map[string]any{}
+			}
+			if _, ok := e.Attrs["pid"]; !ok {
+				e.Attrs["pid"], e.Attrs["ppid"] = c.Pid, s.Pid
+			}
+			s.write(line{Type: lineEvent, T: e.T, Actor: e.Actor, Kind: e.Kind, Msg: e.Msg, Attrs: e.Attrs, Tone: e.Tone})
+		},
+		OnBeat:  func(*Child) { s.Beat() },
+		OnSleep: func(_ *Child, d time.Duration) { s.write(line{Type: lineSleep, Sleep: d}) },
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.kidsMu.Lock()
+	s.kids = append(s.kids, kid{c: c, daemon: daemon})
+	s.kidsMu.Unlock()
+	return c, nil
+}
+
+// Shutdown is what Python does for a process's children when its main
+// code ends: every daemon child still running is terminated (SIGTERM,
+// and SIGKILL if it has not died two seconds later), then every other
+// child is waited for. It returns once all are reaped, and may be called
+// more than once; Serve calls it when the role returns, so a role calls
+// it itself only to report how its children ended.
+func (s *Self) Shutdown() {
+	s.kidsMu.Lock()
+	kids := s.kids
+	s.kidsMu.Unlock()
+	for _, k := range kids {
+		if k.daemon && k.c.Alive() {
+			k.c.Terminate()
+		}
+	}
+	for _, k := range kids {
+		if k.daemon && !k.c.WaitTimeout(2*time.Second) {
+			k.c.Kill()
+		}
+	}
+	for _, k := range kids {
+		<-k.c.Done()
+	}
 }
 
 // beatEvery spaces out a child's beat lines.

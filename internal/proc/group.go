@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 )
 
 // Member is one child of a Group: the name it is shown by, the arguments
@@ -15,6 +16,9 @@ type Member struct {
 	// children play different parts (a producer and a consumer). Empty
 	// means the group's role.
 	Role string
+	// ExtraFiles are this member's own extra files (Spec.ExtraFiles): the
+	// child gets them from fd 3 on, before the group's own, if any.
+	ExtraFiles []*os.File
 }
 
 // Group is a set of children started together that begin their work at
@@ -56,6 +60,9 @@ func StartGroup(ctx context.Context, spec Spec, members []Member) (*Group, error
 	for _, m := range members {
 		s := spec
 		s.Name, s.Args = m.Name, m.Args
+		if len(m.ExtraFiles) > 0 {
+			s.ExtraFiles = append(append([]*os.File(nil), m.ExtraFiles...), spec.ExtraFiles...)
+		}
 		if m.Role != "" {
 			s.Role = m.Role
 		}

@@ -43,6 +43,25 @@ type Spec struct {
 	OnSleep func(c *Child, d time.Duration)
 	// Exe is the binary to run; empty means this one (os.Executable).
 	Exe string
+
+	// ExtraFiles are handed to the child as file descriptors 3, 4, …
+	// (exec.Cmd.ExtraFiles); the child opens them with Self.File(i).
+	// Start does not close them: the parent closes its own copies once
+	// Start returns, so that the child holds the only ones (a pipe's
+	// reader then sees end-of-stream when the child closes its end).
+	ExtraFiles []*os.File
+	// OnOutput, if set, makes the child's standard output raw: whatever
+	// the child's process writes there (also after it replaced itself with
+	// another program, Exec) is read by the parent and handed to OnOutput
+	// one line at a time (a last line without a newline too), from one
+	// reader goroutine. The protocol then runs over a pipe of its own at
+	// fd 3+len(ExtraFiles).
+	OnOutput func(c *Child, line []byte)
+	// Stdout, if set, is the child's raw standard output, shared with
+	// whatever else has it (several children writing to one pipe the
+	// parent reads itself): as with OnOutput, the protocol moves to a pipe
+	// of its own. Start does not close it. Stdout wins over OnOutput.
+	Stdout *os.File
 }
 
 // Child is one running (or finished) child process.
@@ -107,12 +126,47 @@ func Start(ctx context.Context, spec Spec) (*Child, error) {
 	if c.stdin, err = cmd.StdinPipe(); err != nil {
 		return nil, err
 	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, err
+	cmd.ExtraFiles = append([]*os.File(nil), spec.ExtraFiles...)
+	var control, raw io.ReadCloser
+	var controlW *os.File // the child's end of a separate control pipe
+	if spec.Stdout != nil || spec.OnOutput != nil {
+		// Raw standard output: the protocol moves to a pipe of its own,
+		// after the caller's extra files.
+		r, w, err := os.Pipe()
+		if err != nil {
+			c.stdin.Close()
+			return nil, err
+		}
+		control, controlW = r, w
+		cmd.ExtraFiles = append(cmd.ExtraFiles, w)
+		cmd.Env = append(cmd.Env, envControl+"="+strconv.Itoa(2+len(cmd.ExtraFiles)))
+		if spec.Stdout != nil {
+			cmd.Stdout = spec.Stdout
+		} else if raw, err = cmd.StdoutPipe(); err != nil {
+			c.stdin.Close()
+			r.Close()
+			w.Close()
+			return nil, err
+		}
+	} else {
+		// A grandchild must not inherit its parent's control descriptor.
+		cmd.Env = append(cmd.Env, envControl+"=")
+		if control, err = cmd.StdoutPipe(); err != nil {
+			c.stdin.Close()
+			return nil, err
+		}
 	}
-	if err := cmd.Start(); err != nil {
+	cmd.Env = append(cmd.Env, envFiles+"="+strconv.Itoa(len(spec.ExtraFiles)))
+	if err := startOnThread(c, cmd); err != nil {
+		c.stdin.Close()
+		if controlW != nil {
+			control.Close()
+			controlW.Close()
+		}
 		return nil, fmt.Errorf("starting child %s: %w", spec.Name, err)
+	}
+	if controlW != nil {
+		controlW.Close() // the child has its copy; its exit ends our reads
 	}
 	c.Pid = cmd.Process.Pid
 	if err := c.send(hello{Name: spec.Name, Args: args, Speed: spec.Speed, Seed: spec.Seed, Epoch: spec.Epoch.UnixNano()}); err != nil {
@@ -122,11 +176,22 @@ func Start(ctx context.Context, spec Spec) (*Child, error) {
 	read := make(chan struct{})
 	go func() {
 		defer close(read)
-		c.read(stdout, spec)
+		c.read(control, spec)
+		if controlW != nil {
+			control.Close()
+		}
+	}()
+	rawRead := make(chan struct{})
+	go func() {
+		defer close(rawRead)
+		if raw != nil {
+			c.readRaw(raw, spec.OnOutput)
+		}
 	}()
 	go func() {
-		// Reap: drain stdout first (Wait closes the pipe), then wait.
+		// Reap: drain the pipes first (Wait closes them), then wait.
 		<-read
+		<-rawRead
 		err := cmd.Wait()
 		c.mu.Lock()
 		c.waitErr = err
@@ -140,11 +205,42 @@ func Start(ctx context.Context, spec Spec) (*Child, error) {
 	go func() {
 		select {
 		case <-ctx.Done():
-			c.Kill()
+			c.Stop(StopGrace)
 		case <-c.done:
 		}
 	}()
 	return c, nil
+}
+
+// StopGrace is how long a child stopped by its context (Ctrl-C) may take
+// to end by itself once its standard input is closed, before it is killed.
+// A child that ends by itself first ends and reaps its own children; one
+// killed outright leaves them to die of their death signal and to be
+// reaped by init, which may take a while.
+const StopGrace = 200 * time.Millisecond
+
+// Stop ends the child politely: it closes the child's standard input (the
+// child's context ends, its role returns, its own children are ended and
+// reaped), waits up to grace for it to exit, and kills it and its process
+// group if it has not. Like Kill, it counts as killed, and it returns once
+// the child has exited (it may not be reaped yet).
+func (c *Child) Stop(grace time.Duration) {
+	select {
+	case <-c.done:
+		return
+	default:
+	}
+	c.mu.Lock()
+	c.killed = true
+	c.mu.Unlock()
+	c.CloseInput()
+	t := time.NewTimer(grace)
+	defer t.Stop()
+	select {
+	case <-c.done:
+	case <-t.C:
+		c.Kill()
+	}
 }
 
 func (c *Child) read(r io.Reader, spec Spec) {
@@ -162,7 +258,7 @@ func (c *Child) read(r io.Reader, spec Spec) {
 				if l.T <= 0 {
 					l.T = 1 // zero means "stamp it now" to the recorder
 				}
-				spec.OnEvent(c, ev.Event{T: l.T, Kind: l.Kind, Msg: l.Msg, Attrs: l.Attrs, Tone: l.Tone})
+				spec.OnEvent(c, ev.Event{T: l.T, Actor: l.Actor, Kind: l.Kind, Msg: l.Msg, Attrs: l.Attrs, Tone: l.Tone})
 			}
 		case lineBeat:
 			if spec.OnBeat != nil {
@@ -187,6 +283,21 @@ func (c *Child) read(r io.Reader, spec Spec) {
 		}
 	}
 	io.Copy(io.Discard, r) // a too-long line: keep draining so the child is not blocked
+}
+
+// readRaw hands the child's raw output to on, line by line.
+func (c *Child) readRaw(r io.Reader, on func(*Child, []byte)) {
+	br := bufio.NewReaderSize(r, 64*1024)
+	for {
+		l, err := br.ReadBytes('\n')
+		if len(l) > 0 {
+			on(c, l)
+		}
+		if err != nil {
+			io.Copy(io.Discard, r)
+			return
+		}
+	}
 }
 
 func (c *Child) send(v any) error {
@@ -247,13 +358,13 @@ func (c *Child) Wait() error {
 	return c.Err()
 }
 
-// WaitCtx is Wait that gives up when ctx ends, killing the child; it still
-// returns only after the child is reaped.
+// WaitCtx is Wait that gives up when ctx ends, stopping the child (Stop);
+// it still returns only after the child is reaped.
 func (c *Child) WaitCtx(ctx context.Context) error {
 	select {
 	case <-c.done:
 	case <-ctx.Done():
-		c.Kill()
+		c.Stop(StopGrace)
 		<-c.done
 	}
 	return c.Err()
@@ -263,11 +374,11 @@ func (c *Child) WaitCtx(ctx context.Context) error {
 func (c *Child) Err() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.killed { // by Kill or Stop, even if it then exited by itself
+		return fmt.Errorf("child %s (pid %d) was killed", c.Name, c.Pid)
+	}
 	if c.waitErr == nil {
 		return nil
-	}
-	if c.killed {
-		return fmt.Errorf("child %s (pid %d) was killed", c.Name, c.Pid)
 	}
 	why := c.failure
 	if why == "" {

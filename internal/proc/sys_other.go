@@ -23,3 +23,5 @@ func killGroup(p *os.Process) {
 
 // Supported reports whether child processes work on this system.
 func Supported() error { return ErrUnsupported }
+
+func startOnThread(_ *Child, cmd *exec.Cmd) error { return cmd.Start() }

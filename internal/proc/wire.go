@@ -11,6 +11,15 @@ import (
 // a child: its value is the role to play.
 const EnvRole = "PARDEMO_CHILD"
 
+// envControl, when not empty, is the file descriptor a child speaks the
+// protocol on instead of its standard output (Spec.OnOutput, Spec.Stdout);
+// envFiles is how many extra files (Spec.ExtraFiles) it was given, from
+// fd 3 on.
+const (
+	envControl = "PARDEMO_CONTROL_FD"
+	envFiles   = "PARDEMO_FILES"
+)
+
 // hello is the first line a child reads.
 type hello struct {
 	Name  string          `json:"name"`
@@ -45,7 +54,8 @@ const (
 // line is one thing a child writes.
 type line struct {
 	Type  string          `json:"type"`
-	T     time.Duration   `json:"t,omitempty"` // on the parent's clock
+	Actor string          `json:"actor,omitempty"` // a grandchild's event, passed on
+	T     time.Duration   `json:"t,omitempty"`     // on the parent's clock
 	Kind  ev.Kind         `json:"kind,omitempty"`
 	Msg   string          `json:"msg,omitempty"`
 	Attrs map[string]any  `json:"attrs,omitempty"`

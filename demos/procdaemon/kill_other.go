@@ -1,0 +1,7 @@
+//go:build !unix
+
+package procdaemon
+
+import "os"
+
+var killSignal = os.Kill

@@ -1,0 +1,7 @@
+//go:build unix
+
+package procdaemon
+
+import "syscall"
+
+var killSignal = syscall.SIGKILL

@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"testing"
 
+	"github.com/pardemo/pardemo/internal/pool"
 	"github.com/pardemo/pardemo/internal/proc"
 )
 
@@ -39,15 +40,22 @@ func BenchmarkPrimesSequential(b *testing.B) {
 func BenchmarkPrimesGoroutinePool(b *testing.B) {
 	nums, workers := balanced()
 	ctx := context.Background()
-	for b.Loop() {
-		err := pool(ctx, len(nums), workers, func(ctx context.Context, _, i int) error {
-			if f, _ := SmallestFactor(nums[i], nil); f != nums[i] {
-				b.Error("not prime?")
-			}
-			return nil
-		})
-		if err != nil {
-			b.Fatal(err)
+	for b.Loop() { // a fresh pool each time, as the scenario makes one per round
+		p := pool.New(ctx, workers, func(ctx context.Context, t task) (reply, error) { return divide(ctx, t, nil) })
+		drain(b, p, nums)
+		p.Close()
+		_ = p.Join()
+	}
+}
+
+func drain(b *testing.B, p *pool.Pool[task, reply], nums []int64) {
+	var fs []*pool.Future[reply]
+	for i, n := range nums {
+		fs = append(fs, p.Submit(task{I: i, N: n}))
+	}
+	for f := range pool.AsCompleted(fs) {
+		if r, err := f.Result(context.Background()); err != nil || r.Factor != nums[r.I] {
+			b.Fatal("not prime?", err)
 		}
 	}
 }
@@ -58,24 +66,21 @@ func BenchmarkPrimesProcessPool(b *testing.B) {
 	}
 	nums, workers := balanced()
 	ctx := context.Background()
-	p, err := proc.NewPool(ctx, workers, proc.Spec{Role: roleWorker, Name: "bench"})
+	procs, err := proc.NewPool(ctx, workers, proc.Spec{Role: roleWorker, Name: "bench"})
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer p.Close()
+	defer procs.Kill()
+	p := pool.OverProcesses[task, reply](ctx, procs)
+	if _, err := p.Map(ctx, make([]task, workers)); err != nil { // every process up and answering
+		b.Fatal(err)
+	}
 	for b.Loop() { // b.Loop times only this loop: the pool is already up
-		err := pool(ctx, len(nums), workers, func(ctx context.Context, _, i int) error {
-			var r reply
-			if _, err := p.Do(ctx, task{N: nums[i]}, &r); err != nil {
-				return err
-			}
-			if r.Factor != nums[i] {
-				b.Error("not prime?")
-			}
-			return nil
-		})
-		if err != nil {
-			b.Fatal(err)
-		}
+		drain(b, p, nums)
+	}
+	p.Close()
+	_ = p.Join()
+	if err := procs.Close(); err != nil {
+		b.Fatal(err)
 	}
 }

@@ -12,19 +12,20 @@ import (
 	"math/bits"
 	"runtime"
 	"strings"
-	"sync/atomic"
 	"time"
-
-	"golang.org/x/sync/errgroup"
 
 	"github.com/pardemo/pardemo/demos"
 	"github.com/pardemo/pardemo/demos/internal/modes"
 	"github.com/pardemo/pardemo/internal/ev"
+	"github.com/pardemo/pardemo/internal/pool"
 	"github.com/pardemo/pardemo/internal/proc"
 )
 
 //go:embed lesson.md
 var lesson string
+
+// beat is the story pause between the parts (0.3 s at the default speed).
+const beat = 3
 
 // cookbook is the cookbook's list: five large primes (one of them twice)
 // and one large composite.
@@ -42,10 +43,6 @@ const longWork = 1_000_000_000
 // near-2⁶³ prime needs 1.5 billion, so a thousand of them × 20 rounds (30
 // hours) is refused up front instead of warned about.
 const maxWork = 100_000_000_000
-
-// speedupShown is the speedup over sequential that counts as the lesson
-// showing: well above noise, well below what two idle CPUs give.
-const speedupShown = 1.25
 
 // roleWorker is the child role of the process pool's workers.
 const roleWorker = "pool/primes-worker"
@@ -96,7 +93,7 @@ func New() demos.Demo {
 		Name: "pool primes", ID: "F1",
 		Title:  "A pool of workers checks primes in parallel: goroutines vs processes",
 		Python: "multiprocessing.Pool / concurrent.futures.ProcessPoolExecutor",
-		Go:     "a goroutine pool fed by a channel (errgroup), or a pool of re-executed worker processes",
+		Go:     "a worker pool with futures (internal/pool) over goroutines, or over re-executed worker processes",
 		Knobs: func(k *demos.Knobs, o *Options) {
 			// 0 rather than runtime.NumCPU() as the default keeps the help
 			// text and the generated docs the same on every machine.
@@ -108,11 +105,12 @@ func New() demos.Demo {
 		Explain: lesson,
 		// The work first (trial division, which knows nothing of pools),
 		// then the three ways of spreading it.
-		Lesson: []string{"demos/poolprimes/factor.go", "demos/poolprimes/poolprimes.go"},
+		Lesson: []string{"demos/poolprimes/factor.go", "demos/poolprimes/poolprimes.go", "internal/pool/pool.go"},
 		Run:    run,
 		Children: map[string]demos.ChildRole{
 			roleWorker: worker,
 		},
+		Outcomes: outcomes(),
 	}.Demo()
 }
 
@@ -126,9 +124,9 @@ func check(o *Options, _ *demos.Knobs) error {
 	ms := uint64(len(modes.Selected(o.Mode)))
 	hi, total := bits.Mul64(per, uint64(o.Rounds)*ms)
 	if hi > 0 || total > maxWork {
-		return fmt.Errorf("--numbers (%d, up to %s trial divisions each round) × --rounds %d × %d mode(s) of --mode %s "+
+		return fmt.Errorf("--numbers (%d, up to %s trial divisions each round) × --repeat %d × %d mode(s) of --run-as %s "+
 			"is more than %s trial divisions in all, the limit (a few minutes): check fewer or smaller numbers, "+
-			"use fewer --rounds, or pick one --mode", len(o.Numbers), ev.Int(per), o.Rounds, ms, o.Mode, ev.Int(uint64(maxWork)))
+			"use fewer --repeat, or pick one --run-as", len(o.Numbers), ev.Int(per), o.Rounds, ms, o.Mode, ev.Int(uint64(maxWork)))
 	}
 	return nil
 }
@@ -195,7 +193,14 @@ func run(ctx context.Context, env *demos.Env, o *Options) (ev.Result, error) {
 		pids  = []int{}
 		notes []string
 	)
-	for _, m := range modes.Selected(o.Mode) {
+	for i, m := range modes.Selected(o.Mode) {
+		// A story pause between the parts, so a class can read each one
+		// before the next scrolls past: the work itself takes milliseconds.
+		if i > 0 {
+			if err := env.Sleep(ctx, beat); err != nil {
+				return ev.Result{}, err
+			}
+		}
 		var (
 			got []answer
 			r   modes.Run
@@ -251,73 +256,80 @@ func (j job) sequential(ctx context.Context) ([]answer, modes.Run, error) {
 	return got, modes.Run{Mode: modes.Sequential, Workers: 1, Rounds: times}, err
 }
 
-// goroutinePool is the classic pool: a fixed number of workers, each taking
-// the next number from a shared channel (see pool).
-func (j job) goroutinePool(ctx context.Context) ([]answer, modes.Run, error) {
-	got, times, err := j.timeRounds(ctx, modes.Goroutines, func(ctx context.Context, emit bool) ([]answer, error) {
-		out := make([]answer, len(j.nums))
-		var done atomic.Int64
-		err := pool(ctx, len(j.nums), j.workers, func(ctx context.Context, w, i int) error {
-			f, ok := SmallestFactor(j.nums[i], modes.KeepGoing(ctx, j.env))
-			if !ok {
-				return demos.Stopped(ctx)
-			}
-			out[i] = found(j.nums[i], f) // each index is written by one worker only
-			out[i].Worker = fmt.Sprintf("worker-%d", w+1)
-			if emit {
-				report(j.env, modes.Goroutines, out[i], int(done.Add(1)), len(j.nums))
-			}
-			return nil
-		})
-		return out, err
-	})
-	return got, modes.Run{Mode: modes.Goroutines, Workers: j.workers, Rounds: times}, err
-}
-
-// pool calls do(ctx, w, i) for every task index i in 0..n-1 on a fixed
-// number of worker goroutines (w is the worker's number, from 0). One
-// goroutine feeds the indexes into a channel; each worker takes the next
-// one as soon as it is free, so a worker that drew a quick task simply
-// takes another. The first error stops the feeding and cancels ctx for
-// everyone, and pool returns it once every worker has ended.
-//
-// errgroup.Group with SetLimit(workers) does the same with one goroutine
-// per task; the channel version keeps the workers, like a Python Pool.
-func pool(ctx context.Context, n, workers int, do func(ctx context.Context, w, i int) error) error {
-	g, ctx := errgroup.WithContext(ctx)
-	jobs := make(chan int)
-	g.Go(func() error {
-		defer close(jobs) // no more tasks: the workers' loops end
-		for i := range n {
-			select {
-			case jobs <- i:
-			case <-ctx.Done():
-				return demos.Stopped(ctx)
-			}
-		}
-		return nil
-	})
-	for w := range workers {
-		g.Go(func() error {
-			for i := range jobs {
-				if err := do(ctx, w, i); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-	}
-	return g.Wait()
-}
-
-// task and reply travel over a worker process's pipes as JSON.
+// task and reply are what a pool worker is given and gives back; for the
+// process pool they travel over the worker process's pipes as JSON.
 type task struct {
+	I int   `json:"i"` // the number's place in the list
 	N int64 `json:"n"`
 }
 
 type reply struct {
+	I      int   `json:"i"`
 	Factor int64 `json:"factor"`
-	Pid    int   `json:"pid"` // the process that did the work, in its own words
+	Pid    int   `json:"pid"` // the process that did the work, in its own words (0 for a goroutine)
+}
+
+func (j job) tasks() []task {
+	ts := make([]task, len(j.nums))
+	for i, n := range j.nums {
+		ts[i] = task{I: i, N: n}
+	}
+	return ts
+}
+
+// divide is one task: the trial division, stopped if ctx ends.
+func divide(ctx context.Context, t task, more func() bool) (reply, error) {
+	f, ok := SmallestFactor(t.N, more)
+	if !ok {
+		return reply{}, demos.Stopped(ctx)
+	}
+	return reply{I: t.I, Factor: f}, nil
+}
+
+// collect hands every number to p at once and takes the answers as they
+// complete: a quick number does not wait behind a slow one. The goroutine
+// pool and the process pool are the same type, so this is the same code
+// for both.
+func (j job) collect(ctx context.Context, p *pool.Pool[task, reply], mode string, emit bool) ([]answer, error) {
+	var fs []*pool.Future[reply]
+	for _, t := range j.tasks() {
+		fs = append(fs, p.Submit(t)) // returns at once; the task waits for a free worker
+	}
+	out := make([]answer, len(j.nums))
+	done := 0
+	for f := range pool.AsCompleted(fs) {
+		r, err := f.Result(ctx)
+		if err != nil {
+			return nil, err
+		}
+		a := found(j.nums[r.I], r.Factor)
+		a.Worker, a.Pid = f.Worker(), r.Pid
+		out[r.I] = a
+		if done++; emit {
+			report(j.env, mode, a, done, len(j.nums))
+		}
+	}
+	return out, nil
+}
+
+// goroutinePool is the classic pool: a fixed number of goroutines, each
+// taking the next number from the pool's queue as soon as it is free, so
+// a worker that drew a quick number simply takes another (see
+// internal/pool). A fresh pool per round: starting goroutines costs
+// microseconds.
+func (j job) goroutinePool(ctx context.Context) ([]answer, modes.Run, error) {
+	got, times, err := j.timeRounds(ctx, modes.Goroutines, func(ctx context.Context, emit bool) ([]answer, error) {
+		p := pool.New(ctx, j.workers, func(ctx context.Context, t task) (reply, error) {
+			return divide(ctx, t, modes.KeepGoing(ctx, j.env))
+		})
+		out, err := j.collect(ctx, p, modes.Goroutines, emit)
+		p.Close()
+		if jerr := p.Join(); err == nil {
+			err = jerr
+		}
+		return out, err
+	})
+	return got, modes.Run{Mode: modes.Goroutines, Workers: j.workers, Rounds: times}, err
 }
 
 // worker is the body of a pool process: it answers tasks until the parent
@@ -331,66 +343,54 @@ func worker(ctx context.Context, self *proc.Self) error {
 		}
 		// Between chunks of divisions the worker tells the parent's
 		// watchdog it is busy, not stuck (a beat line on its pipe).
-		f, ok := SmallestFactor(t.N, func() bool { self.Beat(); return ctx.Err() == nil })
-		if !ok {
-			return nil, demos.Stopped(ctx)
-		}
-		return reply{Factor: f, Pid: self.Pid}, nil
+		r, err := divide(ctx, t, func() bool { self.Beat(); return ctx.Err() == nil })
+		r.Pid = self.Pid
+		return r, err
 	})
 }
 
 // processPool starts the worker processes once, timing that separately,
-// then hands the numbers out with the same pool as the goroutine pool, in
-// every round: but here each pool goroutine only carries its number over a
-// pipe to a free worker process and waits for the answer.
+// then puts the same pool type in front of them: each of its goroutines
+// only carries a number over a pipe to a free worker process and waits
+// for the answer. Every round runs the same collect as the goroutine pool.
 func (j job) processPool(ctx context.Context) ([]answer, modes.Run, []int, error) {
 	begin := j.env.Now()
-	p, err := j.env.NewPool(ctx, j.workers, roleWorker, "worker", nil)
+	procs, err := j.env.NewPool(ctx, j.workers, roleWorker, "worker", nil)
 	if err != nil {
 		return nil, modes.Run{}, nil, err
 	}
-	defer p.Kill() // on every path; after Close it finds nothing left to kill
+	defer procs.Kill() // on every path; after Close it finds nothing left to kill
+	p := pool.OverProcesses[task, reply](ctx, procs)
+	defer func() { p.Terminate(); _ = p.Join() }() // error paths; a no-op after the Close and Join below
 	// A process is started once exec returns, but ready only once its Go
 	// runtime is up and reading tasks: one trivial task per worker (the
 	// first n tasks handed out go to n different workers) belongs to the
 	// start-up, or the first round would pay for it.
-	err = pool(ctx, j.workers, j.workers, func(ctx context.Context, _, _ int) error {
-		_, err := p.Do(ctx, task{N: 0}, nil)
-		return err
-	})
-	if err != nil {
+	if _, err := p.Map(ctx, make([]task, j.workers)); err != nil {
 		return nil, modes.Run{}, nil, err
 	}
 	startup := j.env.Now() - begin
-	pids := p.Pids()
+	pids := procs.Pids()
 	j.env.Log("main", ev.Start, fmt.Sprintf("started %d worker processes, all ready in %s (pids %s); they stay up for every number",
 		j.workers, ev.Dur(startup), joinInts(pids)), "pids", pids, "startup_ms", ev.Ms(startup))
 
 	got, times, err := j.timeRounds(ctx, modes.Processes, func(ctx context.Context, emit bool) ([]answer, error) {
-		out := make([]answer, len(j.nums))
-		var done atomic.Int64
-		err := pool(ctx, len(j.nums), j.workers, func(ctx context.Context, _, i int) error {
-			var r reply
-			w, err := p.Do(ctx, task{N: j.nums[i]}, &r) // waits for a free process
-			if err != nil {
-				return err
+		out, err := j.collect(ctx, p, modes.Processes, emit)
+		for _, a := range out {
+			if err == nil && !strings.Contains(a.Worker, fmt.Sprintf("[pid %d]", a.Pid)) {
+				err = fmt.Errorf("%s answered as pid %d", a.Worker, a.Pid)
 			}
-			if r.Pid != w.Pid {
-				return fmt.Errorf("%s (pid %d) answered as pid %d", w.Name, w.Pid, r.Pid)
-			}
-			out[i] = found(j.nums[i], r.Factor)
-			out[i].Worker, out[i].Pid = demos.Actor(w), r.Pid
-			if emit {
-				report(j.env, modes.Processes, out[i], int(done.Add(1)), len(j.nums))
-			}
-			return nil
-		})
+		}
 		return out, err
 	})
 	if err != nil {
 		return nil, modes.Run{}, nil, err
 	}
-	if err := p.Close(); err != nil {
+	p.Close()
+	if err := p.Join(); err != nil {
+		return nil, modes.Run{}, nil, err
+	}
+	if err := procs.Close(); err != nil {
 		return nil, modes.Run{}, nil, err
 	}
 	j.env.Logf("main", ev.Done, "closed the pool: its %d processes exited", j.workers)
@@ -438,76 +438,87 @@ func conclude(j job, rep modes.Report, answers []answer, pids []int, notes []str
 		}
 		tb.Rows = append(tb.Rows, []string{fmt.Sprint(a.N), verdict, factor})
 	}
+	cpus := runtime.NumCPU()
 	res := ev.Result{
-		Metrics: Metrics{Workers: workers, CPUs: runtime.NumCPU(), Rounds: j.rounds, Results: results,
-			Modes: rep.Metrics(), Pids: pids},
-		Tables: []ev.Table{tb, rep.Table()},
+		Metrics: Metrics{Workers: workers, CPUs: cpus, Rounds: j.rounds, Results: results,
+			Modes: rep.Metrics(cpus, len(nums)), Pids: pids},
+		Tables: []ev.Table{tb, rep.Table(cpus, len(nums))},
 		Timing: rep.Timing(),
 	}
 	counted := fmt.Sprintf("%d of %d number(s) prime", primes, len(nums))
 	if len(notes) > 0 {
 		res.Verdict = "the modes disagree — " + strings.Join(notes, "; ")
-		res.Hint = "this is a bug: please report it with the command line above"
+		res.Hint = "nothing: this is a bug, please report it with the command line above"
 		return res
 	}
 	if len(rep) > 1 {
 		counted += ", the same answers in every mode"
 	}
-
-	// How fast could a pool be at best? No faster than its workers, the
-	// CPUs they share, or the number of tasks there are to split.
-	best, bestMode := 0.0, ""
-	var parts []string
-	for _, r := range rep {
-		s, ok := rep.Speedup(r)
-		if !ok || r.Mode == modes.Sequential {
-			continue
-		}
-		e, _ := rep.Efficiency(r)
-		part := fmt.Sprintf("%s: %s× the sequential speed (efficiency %.0f%%)", poolName(r.Mode), ev.Float(s), 100*e)
-		if r.Startup > 0 {
-			part += fmt.Sprintf(", start-up of %s included, paid once", ev.Dur(r.Startup))
-		}
-		parts = append(parts, part)
-		if s > best {
-			best, bestMode = s, r.Mode
-		}
-	}
-	ceiling := min(workers, runtime.NumCPU(), len(nums))
-	switch {
-	case len(parts) == 0:
-		res.Verdict = counted + "; no pool was compared with a sequential run"
-		res.Hint = "--mode all"
-	case ceiling < 2:
-		res.Verdict = counted + "; " + strings.Join(parts, "; ")
-		switch {
-		case workers < 2:
-			res.Verdict += ": one worker cannot beat one loop"
-			res.Hint = "--workers 2 or more"
-		case runtime.NumCPU() < 2:
-			res.Verdict += ": with one CPU nothing runs in parallel"
-			res.Hint = "a machine with more than one CPU"
-		default:
-			res.Verdict += ": one number is one task, which one worker does alone"
-			res.Hint = "give --numbers several large primes"
-		}
-	case best >= speedupShown:
-		res.Observed = true
-		res.Verdict = counted + "; " + strings.Join(parts, "; ")
-	default:
-		res.Verdict = counted + fmt.Sprintf("; the best pool (%s) reached only %s× the sequential speed: ", poolName(bestMode), ev.Float(best)) +
-			"the work was too small to pay for the pool, or the CPUs were busy with something else"
-		res.Hint = "more or larger primes in --numbers, or a quieter machine"
-	}
+	res.Verdict, res.Observed, res.Hint = judgeSpeedups(rep, counted, cpus, workers, len(nums))
 	return res
 }
 
-func poolName(mode string) string {
-	switch mode {
-	case modes.Goroutines:
-		return "the goroutine pool"
-	case modes.Processes:
-		return "the process pool"
+// judgeSpeedups is the speed-up part of the verdict. How fast can a pool
+// be at best? No faster than its workers, the CPUs they share, or the
+// number of tasks there are to split: min(workers, CPUs, numbers). A pool
+// beyond that is a measurement problem, never a success.
+func judgeSpeedups(rep modes.Report, counted string, cpus, workers, tasks int) (verdict string, observed bool, hint string) {
+	js := rep.Judge(cpus, tasks)
+	text, shown := modes.Summary(js)
+	switch {
+	case text == "":
+		return counted + "; no pool was compared with a sequential run", false, "--run-as all"
+	case shown:
+		return counted + "; " + text, true, ""
 	}
-	return mode
+	verdict = counted + "; " + text
+	switch modes.Worst(js) {
+	case modes.Serial:
+		switch {
+		case workers < 2:
+			return verdict, false, "--workers 2 or more: one worker cannot beat one loop"
+		case cpus < 2:
+			return verdict, false, "a machine with more than one CPU: with one, nothing runs in parallel"
+		default:
+			return verdict, false, "give --numbers several large primes: one number is one task, which one worker does alone"
+		}
+	case modes.Impossible:
+		return verdict, false, "--repeat 5, more or larger primes in --numbers, or a quieter machine"
+	}
+	return verdict, false, "more or larger primes in --numbers (the work was too small to pay for the pool), or a quieter machine"
+}
+
+// outcomes are the classes `pardemo verify` counts: the answers must be
+// right in every mode; the speed-up is the lesson.
+func outcomes() []demos.Outcome[Options, Metrics] {
+	judged := func(m Metrics, st modes.Status) bool {
+		for mode, mm := range m.Modes {
+			if mode != modes.Sequential && mm.Judged == string(st) {
+				return true
+			}
+		}
+		return false
+	}
+	return []demos.Outcome[Options, Metrics]{
+		{Name: "wrong answer", Class: demos.Forbidden, Desc: "a number was called prime or composite wrongly: a bug",
+			When: func(o *Options, m Metrics) bool {
+				if len(m.Results) != len(o.Numbers) {
+					return true
+				}
+				for i, r := range m.Results {
+					if prime, f := IsPrime(o.Numbers[i]); r.N != o.Numbers[i] || r.Prime != prime || r.Factor != f {
+						return true
+					}
+				}
+				return false
+			}},
+		{Name: "impossible speed-up", Class: demos.Acceptable, Desc: "a pool beat min(workers, CPUs, numbers): the timing was disturbed",
+			When: func(o *Options, m Metrics) bool { return judged(m, modes.Impossible) }},
+		{Name: "no speed-up", Class: demos.Acceptable, Desc: "a pool gained less than half of what the CPUs allow, or could not gain (one worker or CPU)",
+			When: func(o *Options, m Metrics) bool { return judged(m, modes.NoSpeedup) || judged(m, modes.Serial) }},
+		{Name: "speed-up", Class: demos.Interesting, Desc: "every pool checked the numbers near min(workers, CPUs, numbers) times faster",
+			When: func(o *Options, m Metrics) bool { return judged(m, modes.Speedup) }},
+		{Name: "not compared", Class: demos.Acceptable, Desc: "one mode ran alone: no speed-up to judge",
+			When: func(o *Options, m Metrics) bool { return true }},
+	}
 }

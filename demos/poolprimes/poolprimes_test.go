@@ -132,7 +132,7 @@ func TestProcessPoolPids(t *testing.T) {
 		t.Errorf("pool start-up not measured: %+v", p)
 	}
 	// Without a sequential run there is no speedup to claim.
-	if p.Speedup != nil || res.Observed || res.Hint != "--mode all" {
+	if p.Speedup != nil || res.Observed || res.Hint != "--run-as all" {
 		t.Errorf("metrics %+v, observed %v, hint %q", p, res.Observed, res.Hint)
 	}
 }
@@ -210,7 +210,7 @@ func TestTotalWorkBounded(t *testing.T) {
 		case !tc.ok && err == nil:
 			t.Errorf("%.60v: accepted", tc.knobs)
 		case !tc.ok:
-			for _, knob := range []string{"--numbers", "--rounds", "--mode"} {
+			for _, knob := range []string{"--numbers", "--repeat", "--run-as"} {
 				if !strings.Contains(err.Error(), knob) {
 					t.Errorf("the error does not name %s: %v", knob, err)
 				}

@@ -8,6 +8,15 @@ const chunk = 1 << 22
 // cookbook gives every worker. The compiler does not turn the loop into a
 // formula; the formula is only used to check the answer. Every chunk it
 // calls more (when not nil) and gives up, ok false, if more says so.
+//
+// Every mode calls this one function, and go:noinline keeps it one: when
+// the compiler inlined a copy of it into the goroutines' closure, that
+// copy's loop was laid out differently in memory and ran 2× slower than
+// the sequential one on the same core — which hid the goroutines'
+// speed-up. One copy of the machine code makes the comparison fair
+// (BenchmarkSumKernel checks it).
+//
+//go:noinline
 func Sum(lo, hi int64, more func() bool) (sum int64, ok bool) {
 	for c := lo; c <= hi; c += chunk {
 		if c > lo && more != nil && !more() {

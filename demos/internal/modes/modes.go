@@ -1,7 +1,9 @@
 // Package modes compares one job done several ways — sequentially, on a
 // pool of goroutines, on a pool of processes — for the pool scenarios. It
-// turns measured times into the numbers that matter: speedup over the
-// sequential run and parallel efficiency (speedup per worker).
+// turns measured times into the numbers that matter: speed-up over the
+// sequential run, and parallel efficiency against the best speed-up
+// possible, min(workers, CPUs, tasks); and it judges them (Judge): a
+// speed-up above that bound is a measurement problem, never a success.
 package modes
 
 import (
@@ -25,14 +27,18 @@ const (
 // All is every mode, in the order a scenario runs them.
 var All = []string{Sequential, Goroutines, Processes}
 
-// Knobs declares the two knobs every pool scenario offers: --mode, which
-// ways to do the job, and --rounds, how often to time each.
-func Knobs(k *demos.Knobs, mode *string, rounds *int) {
-	k.Choice(mode, "mode", "which ways to do the job", "all", "all", Sequential, Goroutines, Processes)
-	k.Int(rounds, "rounds", "time each mode this many times and keep its fastest round", 3, 1, 20)
+// Knobs declares the two knobs every pool scenario offers: --run-as,
+// which ways to do the job, and --repeat, how often to time each. The old
+// spellings --mode and --rounds still work for one release, with a
+// deprecation note.
+func Knobs(k *demos.Knobs, runAs *string, repeat *int) {
+	k.Choice(runAs, "run-as", "which ways to do the job: all of them in turn, or one", "all", "all", Sequential, Goroutines, Processes)
+	k.Alias("mode", "run-as")
+	k.Int(repeat, "repeat", "time each way this many times and keep its fastest run", 3, 1, 20)
+	k.Alias("rounds", "repeat")
 }
 
-// Selected is the modes --mode asks for, in running order.
+// Selected is the modes --run-as asks for, in running order.
 func Selected(choice string) []string {
 	if choice == "all" || choice == "" {
 		return All
@@ -43,9 +49,9 @@ func Selected(choice string) []string {
 // RoundsNote says how each mode is timed, for the scenario's opening notes.
 func RoundsNote(rounds int) string {
 	if rounds == 1 {
-		return "each mode is timed once"
+		return "each way is timed once"
 	}
-	return fmt.Sprintf("each mode is timed over %d rounds and its fastest round counts", rounds)
+	return fmt.Sprintf("each way is timed %d times and its fastest run counts", rounds)
 }
 
 // Run is one mode's measurement.
@@ -86,54 +92,78 @@ func (rep Report) Find(mode string) (Run, bool) {
 	return Run{}, false
 }
 
-// Speedup is how many times faster than the sequential run r was, wall
-// time against wall time (start-up included). ok is false without a
-// sequential run to compare with.
+// Speedup is how many times faster than the sequential run r did the
+// job: fastest compute time against fastest compute time. A pool's
+// start-up (starting processes, paid once) is left out and shown on its
+// own; a mode that pays it every run has it inside its compute time. ok is
+// false without a sequential run to compare with.
 func (rep Report) Speedup(r Run) (speedup float64, ok bool) {
 	seq, ok := rep.Find(Sequential)
-	if !ok || r.Wall() <= 0 {
+	if !ok || r.Compute() <= 0 {
 		return 0, false
 	}
-	return float64(seq.Wall()) / float64(r.Wall()), true
+	return float64(seq.Compute()) / float64(r.Compute()), true
 }
 
-// Efficiency is the speedup per worker: 1 means every worker was busy
-// with useful work all the time; 0.5 on two workers means no gain at all.
-func (rep Report) Efficiency(r Run) (float64, bool) {
+// Ceiling is the best speed-up r could reach: no more than its workers,
+// the CPUs they share, or (tasks > 0) the tasks there are to split.
+func Ceiling(r Run, cpus, tasks int) int {
+	c := max(1, min(r.Workers, cpus))
+	if tasks > 0 {
+		c = min(c, tasks)
+	}
+	return max(1, c)
+}
+
+// Efficiency is the speed-up against the best one possible (Ceiling): 1
+// means the job ran that many times faster, as if every usable CPU did
+// useful work all the time; 0.5 on two CPUs means no gain at all. Counting
+// workers beyond the CPUs would blame the pool for CPUs the machine lacks.
+func (rep Report) Efficiency(r Run, cpus, tasks int) (float64, bool) {
 	s, ok := rep.Speedup(r)
-	if !ok || r.Workers < 1 {
+	if !ok {
 		return 0, false
 	}
-	return s / float64(r.Workers), true
+	return s / float64(Ceiling(r, cpus, tasks)), true
 }
 
 // Metrics is one mode's entry in the modes object of a result.
 type Metrics struct {
 	Workers   int       `json:"workers"`    // goroutines or processes doing the job (1 for sequential)
 	WallMs    float64   `json:"wall_ms"`    // what the mode cost for one job: startup_ms + compute_ms
-	StartupMs float64   `json:"startup_ms"` // time to get the workers going (starting processes), paid once; 0 where too small to matter
+	StartupMs float64   `json:"startup_ms"` // time to get the workers going (starting processes), paid once and left out of the speed-up; 0 where too small to matter
 	ComputeMs float64   `json:"compute_ms"` // the fastest of rounds_ms
-	RoundsMs  []float64 `json:"rounds_ms"`  // the job's time in every round, from handing out the first task to the last result
-	// Speedup is the sequential wall_ms divided by this mode's; present only
-	// when the sequential mode ran.
+	RoundsMs  []float64 `json:"rounds_ms"`  // the job's time in every run (--repeat), from handing out the first task to the last result
+	// Ceiling is the best speed-up this mode could reach: min(workers,
+	// CPUs, tasks).
+	Ceiling int `json:"ceiling"`
+	// Speedup is the sequential compute_ms divided by this mode's
+	// (start-up left out); present only when the sequential mode ran.
 	Speedup *float64 `json:"speedup,omitempty"`
-	// Efficiency is speedup / workers (1: every worker busy with useful work
-	// all the time); present only when the sequential mode ran.
+	// Efficiency is speedup / ceiling (1: as fast as the usable CPUs allow);
+	// present only when the sequential mode ran.
 	Efficiency *float64 `json:"efficiency,omitempty"`
+	// Judged is the verdict on the speed-up: "speed-up", "no speed-up",
+	// "impossible" (above ceiling: a measurement problem) or "baseline";
+	// present only when the sequential mode ran.
+	Judged string `json:"judged,omitempty"`
 }
 
 // Metrics is the modes object of a result: one entry per mode that ran,
-// keyed by the mode's name.
-func (rep Report) Metrics() map[string]Metrics {
+// keyed by the mode's name. cpus and tasks bound the speed-up (Ceiling).
+func (rep Report) Metrics(cpus, tasks int) map[string]Metrics {
 	out := map[string]Metrics{}
 	for _, r := range rep {
-		m := Metrics{Workers: r.Workers, WallMs: ev.Ms(r.Wall()),
+		m := Metrics{Workers: r.Workers, WallMs: ev.Ms(r.Wall()), Ceiling: Ceiling(r, cpus, tasks),
 			StartupMs: ev.Ms(r.Startup), ComputeMs: ev.Ms(r.Compute()), RoundsMs: roundsMs(r.Rounds)}
 		if s, ok := rep.Speedup(r); ok {
 			m.Speedup = ptr(round(s))
 		}
-		if e, ok := rep.Efficiency(r); ok {
+		if e, ok := rep.Efficiency(r, cpus, tasks); ok {
 			m.Efficiency = ptr(round(e))
+		}
+		if j, ok := rep.judge(r, cpus, tasks); ok {
+			m.Judged = string(j.Status)
 		}
 		out[r.Mode] = m
 	}
@@ -153,21 +183,22 @@ func roundsMs(ds []time.Duration) []float64 {
 func round(f float64) float64 { return float64(int64(f*1000+0.5)) / 1000 }
 
 // Table is the modes side by side, for the text view.
-func (rep Report) Table() ev.Table {
-	tb := ev.Table{Title: "modes", Header: []string{"mode", "workers", "start-up", "compute", "wall", "speedup", "efficiency"}}
+func (rep Report) Table(cpus, tasks int) ev.Table {
+	tb := ev.Table{Title: "modes", Header: []string{"mode", "workers", "start-up", "compute", "wall", "speed-up", "best possible", "efficiency"}}
 	for _, r := range rep {
 		speedup, efficiency := "—", "—"
 		if s, ok := rep.Speedup(r); ok {
 			speedup = ev.Float(s) + "×"
 		}
-		if e, ok := rep.Efficiency(r); ok {
+		if e, ok := rep.Efficiency(r, cpus, tasks); ok {
 			efficiency = fmt.Sprintf("%.0f%%", 100*e)
 		}
 		startup := "—"
 		if r.Startup > 0 {
 			startup = ev.Dur(r.Startup)
 		}
-		tb.Rows = append(tb.Rows, []string{r.Mode, fmt.Sprint(r.Workers), startup, ev.Dur(r.Compute()), ev.Dur(r.Wall()), speedup, efficiency})
+		tb.Rows = append(tb.Rows, []string{r.Mode, fmt.Sprint(r.Workers), startup, ev.Dur(r.Compute()), ev.Dur(r.Wall()),
+			speedup, fmt.Sprintf("%d×", Ceiling(r, cpus, tasks)), efficiency})
 	}
 	return tb
 }
@@ -213,7 +244,7 @@ func TimeRounds[T any](ctx context.Context, env *demos.Env, mode string, rounds 
 		for i, d := range times {
 			texts[i] = ev.Dur(d)
 		}
-		env.Logf("main", ev.Step, "%s: fastest of %d rounds %s (%s)", mode, rounds, ev.Dur(slices.Min(times)), strings.Join(texts, ", "))
+		env.Logf("main", ev.Step, "%s: fastest of %d runs %s (%s)", mode, rounds, ev.Dur(slices.Min(times)), strings.Join(texts, ", "))
 	}
 	return first, times, nil
 }

@@ -13,17 +13,17 @@ export GOTOOLCHAIN := local
 STATICCHECK_VERSION := 0.8.2
 STATICCHECK ?= $(shell command -v staticcheck 2>/dev/null || echo "$$($(GO) env GOPATH)/bin/staticcheck")
 
-.PHONY: all build run-all test vet lint tools unit race chaos chaos-short e2e bench docs check-docs man install-man clean
+.PHONY: all build run-all test vet lint tools unit race chaos chaos-short e2e bench docs check-docs man install-man clean verify
 
 all: build
 
 build:
-	$(GO) build -o $(BIN) .
+	$(GO) build -buildvcs=auto -o $(BIN) .
 
 run-all: build
 	./$(BIN) --speed $(SPEED) run-all
 
-test: vet lint unit race chaos-short check-docs
+test: vet lint unit race chaos-short check-docs verify
 
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
@@ -59,6 +59,14 @@ chaos:
 chaos-short:
 	PARDEMO_CHAOS=short $(GO) test -count=1 -timeout 5m -run '^TestChaos$$' -v ./cmd/
 
+# Every scenario, VERIFY_TRIALS runs each at high speed: exits 1 on a
+# forbidden or unexpected outcome, a failed run, or a lesson that showed in
+# none of its trials (`pardemo verify --help`). The quick form is part of
+# `make test`; `make verify VERIFY_TRIALS=20` is the thorough one.
+VERIFY_TRIALS ?= 2
+verify: build
+	./$(BIN) verify --trials $(VERIFY_TRIALS)
+
 # Only the end-to-end tests of the real command line.
 e2e:
 	$(GO) test -count=1 -run 'TestScripts|TestExit|TestInterrupt' ./cmd/
@@ -67,7 +75,12 @@ e2e:
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 2000000x ./internal/race/
 	$(GO) test -run '^$$' -bench . -benchtime 300x ./internal/proc/
+	$(GO) test -run '^$$' -bench IPC -benchtime 1s ./internal/proc/
 	$(GO) test -run '^$$' -bench . -benchtime 10x ./demos/poolprimes/ ./demos/gil/
+	$(GO) test -run '^$$' -bench . -benchtime 20x -count 3 ./demos/poolfutures/ ./demos/poolsum/
+	$(GO) test -run '^$$' -bench . -benchtime 200000x ./demos/echo/
+	$(GO) test -run '^$$' -bench Sleepers -benchtime 20x -count 3 ./internal/loop/
+	$(GO) test -run '^$$' -bench . -benchtime 200000x -count 3 ./internal/coro/
 
 # The docs generator is a hidden command of the binary: it walks the real
 # command tree and reads the embedded sources (metric comments).

@@ -29,11 +29,14 @@ import (
 //   - every registered command × several seeds at high speed, under a
 //     timeout: no hang, no panic, exit 0;
 //   - SIGINT, SIGTERM, a double Ctrl-C and SIGKILL of the parent at random
-//     moments: the right exit code, a prompt stop, no process left (not
-//     even a zombie or a grandchild), no temp file, a valid database;
-//   - a corpus of bad inputs for every knob of every command, by kind, and
-//     for the global flags: exit 2 (or 1 for a real runtime error), one
-//     line on stderr, no stack trace;
+//     moments, of every command (the full form stops each at least once)
+//     and of run-all, verify and --trials: the right exit code, a prompt
+//     stop, no process left (not even a zombie or a grandchild), no temp
+//     file, a valid database;
+//   - a corpus of bad inputs for every knob of every command, by kind,
+//     through its deprecated spellings too, for the generic --trials, the
+//     global flags and the lab commands: exit 2 (or 1 for a real runtime
+//     error), one line on stderr, no stack trace;
 //   - stdout on /dev/full, stdout closed by its reader, TERM=dumb.
 //
 // It closes with "chaos: runs N, hangs 0, panics 0, wrong exit codes 0;
@@ -235,16 +238,22 @@ func (c *chaos) run(s spec) (outcome, []string) {
 		p.Stdout = out
 	}
 	begin := time.Now()
-	if err := p.Start(); err != nil {
+	// Mark it live before another run's orphans can see it: a run that
+	// ends at once is a zombie child of this process, and orphans would
+	// reap it from under p.Wait.
+	c.mu.Lock()
+	err = p.Start()
+	if err == nil {
+		c.live[p.Process.Pid] = true
+		c.runs++
+	}
+	c.mu.Unlock()
+	if err != nil {
 		t.Fatalf("%s: %v", s.what, err)
 	}
 	if pipeW != nil {
 		pipeW.Close()
 	}
-	c.mu.Lock()
-	c.live[p.Process.Pid] = true
-	c.runs++
-	c.mu.Unlock()
 	exited := make(chan struct{})
 	var waitErr error
 	go func() { waitErr = p.Wait(); close(exited) }()
@@ -274,11 +283,14 @@ func (c *chaos) run(s spec) (outcome, []string) {
 		}
 	}
 	<-exited
-	_ = waitErr
 	o.took = time.Since(begin)
 	c.mu.Lock()
 	delete(c.live, p.Process.Pid)
 	c.mu.Unlock()
+	if p.ProcessState == nil { // it was never waited for: reaped by someone else
+		c.failf("%s: %v", s.what, waitErr)
+		return outcome{code: -1}, nil
+	}
 	o.stdout, o.stderr = out.String(), stderr.String()
 	o.code = p.ProcessState.ExitCode()
 	if ws, ok := p.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
@@ -316,7 +328,7 @@ func (c *chaos) run(s spec) (outcome, []string) {
 // completed reports whether stdout holds a run's end: the JSON result
 // line, or the text verdict.
 func completed(stdout string) bool {
-	return endsWith(stdout, "result") || strings.Contains(stdout, "\nverdict ")
+	return endsWith(stdout, "result") || strings.Contains(stdout, "\n◆ lesson shown: ") || strings.Contains(stdout, "\n◇ lesson not shown this run: ")
 }
 
 // how says how a run ended: "exit 1", or "killed by broken pipe".
@@ -486,15 +498,36 @@ func endsWith(stdout, typ string) bool {
 // run one at a time, so that whatever is left behind is the run's own.
 func (c *chaos) signalRuns(n int) {
 	reg := cmd.Registry()
-	for range n {
-		d := reg[c.intn(len(reg))]
+	// Besides every scenario, the commands that run many: run-all, verify
+	// and a scenario's --trials.
+	many := [][]string{{"run-all"}, {"run-all", "--talk"}, {"verify", "--trials", "2"}, {"race", "--trials", "20"}}
+	// When there are enough runs, every command is stopped at least once.
+	c.mu.Lock()
+	order := c.rng.Perm(len(reg) + len(many))
+	c.mu.Unlock()
+	if n < len(order) {
+		order = nil
+	}
+	for i := range n {
+		k := c.intn(len(reg) + len(many))
+		if i < len(order) {
+			k = order[i]
+		}
+		var d demos.Demo
+		var words []string
+		if k < len(reg) {
+			d = reg[k]
+			words = strings.Fields(d.Name)
+		} else {
+			words = many[k-len(reg)]
+		}
 		speed := []string{"1", "3", "10"}[c.intn(3)]
 		args := []string{"--speed", speed}
 		asJSON := c.intn(4) > 0
 		if asJSON {
 			args = append(args, "--json")
 		}
-		args = append(args, strings.Fields(d.Name)...)
+		args = append(args, words...)
 		db := ""
 		if d.Name == "tickets" && c.intn(2) == 0 {
 			dir, err := os.MkdirTemp(c.base, "db-")
@@ -524,6 +557,9 @@ func (c *chaos) signalRuns(n int) {
 		o, _ := c.run(spec{what: what, args: args, signals: sigs, delay: delay, timeout: time.Minute})
 		if o.timedOut {
 			continue
+		}
+		if k >= len(reg) && o.code == 0 && o.signaled == 0 {
+			o.finished = true // it ended just as the signal went out (completed knows a scenario's end only)
 		}
 		if !o.finished {
 			c.count(&c.interrupts, 1)
@@ -645,6 +681,47 @@ func (c *chaos) badInputs(full bool) {
 				cases = append(cases, bad{append(args, "--"+p.Name+"="+v)})
 			}
 		}
+		// Deprecated spellings (issue 13): a bad value through the old
+		// name, and a good one next to a bad knob, still give one line —
+		// the error, without the deprecation note.
+		params := d.Params()
+		for _, al := range d.Bind().Aliases() {
+			target := params[slices.IndexFunc(params, func(p demos.Param) bool { return p.Name == al.New })]
+			good := "--" + al.Old + "=" + target.Default
+			if al.Bool {
+				target, good = demos.Param{Kind: demos.BoolKind}, "--"+al.Old
+			}
+			var extra [][]string // each: the flags added to the command line
+			for _, v := range c.badValues(target, dir) {
+				extra = append(extra, []string{"--" + al.Old + "=" + v})
+			}
+			for _, p := range params {
+				if bv := c.badValues(p, dir); p.Name != al.New && p.Kind != demos.PathKind && len(bv) > 0 {
+					extra = append(extra, []string{good, "--" + p.Name + "=" + bv[c.intn(len(bv))]})
+				}
+			}
+			if !full {
+				c.mu.Lock()
+				c.rng.Shuffle(len(extra), func(i, j int) { extra[i], extra[j] = extra[j], extra[i] })
+				c.mu.Unlock()
+				extra = extra[:min(2, len(extra))]
+			}
+			for _, e := range extra {
+				args := append([]string{"--speed", "2000"}, strings.Fields(d.Name)...)
+				cases = append(cases, bad{append(args, e...)})
+			}
+		}
+		// The generic --trials of every scenario that declares outcomes.
+		if len(d.Outcomes) > 0 && !slices.ContainsFunc(params, func(p demos.Param) bool { return p.Name == "trials" }) {
+			vals := []string{"", "0", "-1", "1001", "abc", "1.5", "١", "99999999999999999999"}
+			if !full {
+				vals = []string{vals[c.intn(len(vals))]}
+			}
+			for _, v := range vals {
+				args := append([]string{"--speed", "2000"}, strings.Fields(d.Name)...)
+				cases = append(cases, bad{append(args, "--trials="+v)})
+			}
+		}
 	}
 	globals := map[string][]string{
 		"speed":    {"", "NaN", "Inf", "-Inf", "-1", "0", "0.001", "1e-20", "1e6", "abc", "١"},
@@ -664,7 +741,7 @@ func (c *chaos) badInputs(full bool) {
 		{"nosuch"}, {"rase"}, {"pool", "nosuch"}, {"explain"}, {"explain", "nosuch"}, {"source"},
 		{"help", "nosuch"}, {"race", "extra"}, {"--nosuchflag", "race"}, {"race", "--nosuch"}, {"list", "extra"},
 		{"run-all", "extra"}, {"--json", "nosuch"}, {"completion", "nosuch"}, {"race", "--count"}, {"ü"},
-		{"race", "--lock", "--mode", "atomic"},
+		{"race", "--lock", "--protect", "atomic"},
 		{"race", "--plain", "--lock"},
 		{"race", "--plain", "--compare"},
 		{"race", "--workers", "10000", "--count", "100000000"},
@@ -673,6 +750,11 @@ func (c *chaos) badInputs(full bool) {
 		{"pool", "sum", "--n", "4000000000", "--rounds", "20"},
 		{"pool", "primes", "--rounds", "20", "--numbers", strings.TrimSuffix(strings.Repeat("9223372036854775783,", 200), ",")},
 		{"semaphore", "limit", "--workers", "1000", "--limit", "1"},
+		// Lab commands refuse the global flags they have no use for.
+		{"--speed", "2", "list"}, {"--json", "explain", "race"}, {"--seed", "1", "source", "race"}, {"explain", "race", "--speed", "2"},
+		{"verify", "--trials", "0"}, {"verify", "--trials", "abc"}, {"verify", "nosuch"}, {"verify", "race --count=-1"},
+		{"run-all", "--chapter", "99"}, {"run-all", "--only", "nosuch"}, {"run-all", "--from", "nosuch"}, {"run-all", "--only", ""}, {"run-all", "--from", " "},
+		{"--json", "run-all", "--talk", "--only", "race,nosuch"},
 	} {
 		cases = append(cases, bad{args})
 	}
@@ -716,15 +798,37 @@ func (c *chaos) outputFaults(full bool) {
 		}
 	}
 	cmds = append(cmds, []string{"list"}, []string{"--help"}, []string{"--version"}, []string{"explain", "race"},
-		[]string{"source", "race"}, []string{"run-all"})
+		[]string{"source", "race"}, []string{"run-all"}, []string{"run-all", "--talk", "--chapter", "2"},
+		[]string{"race", "--trials", "3", "--count", "1000"}, []string{"verify", "--trials", "1", "thread join", "proc spawn"})
+	// A lab command refuses the global flags it has no use for (issue 13):
+	// list takes --json, explain and source neither --json nor --speed.
+	// verify picks each scenario's speed itself (a lesson judged on timers
+	// cannot show at 2000×).
+	takes := func(args []string, flag string) bool {
+		switch args[0] {
+		case "list":
+			return flag == "json"
+		case "explain", "source":
+			return false
+		case "verify":
+			return flag == "json"
+		}
+		return true
+	}
 	var jobs []func()
 	for _, args := range cmds {
 		for _, asJSON := range []bool{false, true} {
-			a := append([]string{"--speed", "2000"}, args...)
+			if asJSON && !takes(args, "json") {
+				continue
+			}
+			a := args
+			if takes(args, "speed") {
+				a = append([]string{"--speed", "2000"}, a...)
+			}
 			if asJSON {
 				a = append([]string{"--json"}, a...)
 			}
-			if !full && asJSON != (len(args)%2 == 0) {
+			if !full && asJSON != (len(args)%2 == 0) && takes(args, "json") {
 				continue // half of each in the short form
 			}
 			jobs = append(jobs, func() {

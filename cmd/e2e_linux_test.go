@@ -91,9 +91,27 @@ func TestNoLeftoverProcesses(t *testing.T) {
 	}{
 		{"tickets", []string{"--speed", "100", "tickets", "--buyers", "4"}, false},
 		{"tickets interrupted", []string{"--speed", "1", "tickets", "--buyers", "4"}, true},
-		{"primes processes", []string{"pool", "primes", "--mode", "processes", "--numbers", "1099726899285419,2", "--workers", "2"}, false},
-		{"primes processes interrupted", []string{"pool", "primes", "--mode", "processes", "--workers", "2",
+		{"primes processes", []string{"pool", "primes", "--run-as", "processes", "--numbers", "1099726899285419,2", "--workers", "2"}, false},
+		{"primes processes interrupted", []string{"pool", "primes", "--run-as", "processes", "--workers", "2",
 			"--numbers", strings.Repeat("9223372036854775783,", 15) + "9223372036854775783"}, true},
+		{"pool futures processes", []string{"pool", "futures", "--run-as", "processes", "--loops", "1000", "--repeat", "1"}, false},
+		{"proc spawn interrupted", []string{"--speed", "1", "proc", "spawn"}, true},
+		{"proc exec", []string{"--speed", "100", "proc", "exec"}, false},
+		{"proc fork", []string{"--speed", "100", "proc", "fork"}, false},
+		// proc daemon: grandchildren, and orphans of a killed parent; on
+		// Ctrl-C the main process ends and reaps its children itself.
+		{"proc daemon", []string{"--speed", "100", "proc", "daemon"}, false},
+		{"proc daemon interrupted", []string{"--speed", "1", "proc", "daemon"}, true},
+		{"proc kill", []string{"--speed", "100", "proc", "kill"}, false},
+		{"proc kill interrupted", []string{"--speed", "1", "proc", "kill"}, true},
+		{"proc print-lock interrupted", []string{"--speed", "1", "proc", "print-lock", "--lock"}, true},
+		{"ipc queue", []string{"--speed", "100", "ipc", "queue", "--items", "3"}, false},
+		{"ipc queue interrupted", []string{"--speed", "1", "ipc", "queue"}, true},
+		{"ipc pipe", []string{"--speed", "100", "ipc", "pipe", "--end", "die"}, false},
+		{"ipc pipe interrupted", []string{"--speed", "1", "ipc", "pipe"}, true},
+		{"ipc manager", []string{"--speed", "100", "ipc", "manager"}, false},
+		{"ipc shared", []string{"--speed", "100", "ipc", "shared", "--lock"}, false},
+		{"ipc shared interrupted", []string{"--speed", "1", "ipc", "shared", "--count", "1000000"}, true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -34,7 +34,8 @@ func pardemoCmd(t *testing.T, ctx context.Context, args ...string) *exec.Cmd {
 	}
 	c := exec.CommandContext(ctx, path, args...)
 	c.Env = append(slices.DeleteFunc(os.Environ(), func(kv string) bool {
-		return strings.HasPrefix(kv, "NO_COLOR=") || strings.HasPrefix(kv, "TERM=")
+		return strings.HasPrefix(kv, "NO_COLOR=") || strings.HasPrefix(kv, "TERM=") ||
+			strings.HasPrefix(kv, "FORCE_COLOR=") || strings.HasPrefix(kv, "CLICOLOR_FORCE=")
 	}), "HOME="+t.TempDir())
 	c.WaitDelay = 5 * time.Second
 	return c
@@ -108,8 +109,8 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"--json", "--speed", "NaN", "race"}, cmd.ExitUsage},
 		{[]string{"nosuch"}, cmd.ExitUsage},
 		{[]string{"rase"}, cmd.ExitUsage},
-		{[]string{"race", "--lock", "--mode", "atomic"}, cmd.ExitUsage},
-		{[]string{"race", "--mode", "bogus"}, cmd.ExitUsage},
+		{[]string{"race", "--lock", "--protect", "atomic"}, cmd.ExitUsage},
+		{[]string{"race", "--protect", "bogus"}, cmd.ExitUsage},
 		{[]string{"traffic-light", "--cars", "0"}, cmd.ExitUsage},
 		{[]string{"explain"}, cmd.ExitUsage},
 		{[]string{"explain", "nosuch"}, cmd.ExitUsage},
@@ -178,7 +179,7 @@ func TestExitCodeRuntimeError(t *testing.T) {
 		{"--json", "--speed", "1000", "race", "--count", "1000"},
 		{"--speed", "1000", "race", "--count", "1000"},
 		{"--json", "--speed", "1000", "tickets"},
-		{"--json", "--speed", "1000", "pool", "primes", "--mode", "processes", "--numbers", "1099726899285419,2", "--workers", "2"},
+		{"--json", "--speed", "1000", "pool", "primes", "--run-as", "processes", "--numbers", "1099726899285419,2", "--workers", "2"},
 	} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			full, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
@@ -296,8 +297,11 @@ func TestResultShape(t *testing.T) {
 					t.Errorf("traffic-light: want 3 cars, 3 crossed, 0 on red: %v", m)
 				}
 			case "producer-consumer":
-				if m["produced"] != 20.0 || m["consumed"] != 20.0 || m["items"] != 20.0 || !res.LessonObserved {
-					t.Errorf("producer-consumer: want 20 produced and consumed, lesson observed: %v", m)
+				// At 2000× the story's timings are noise, so whether the
+				// queue filled (the lesson) is not an invariant here; the
+				// package's tests check it at the default speed.
+				if m["produced"] != 20.0 || m["consumed"] != 20.0 || m["items"] != 20.0 {
+					t.Errorf("producer-consumer: want 20 produced and consumed: %v", m)
 				}
 			}
 		})
@@ -307,7 +311,7 @@ func TestResultShape(t *testing.T) {
 // TestProtectedCountersLoseNothing: with a mutex, an atomic add or a
 // channel owner, no update is ever lost, under any schedule.
 func TestProtectedCountersLoseNothing(t *testing.T) {
-	for _, mode := range [][]string{{"--lock"}, {"--mode", "mutex"}, {"--mode", "atomic"}, {"--mode", "channel"}} {
+	for _, mode := range [][]string{{"--lock"}, {"--protect", "mutex"}, {"--protect", "atomic"}, {"--protect", "channel"}} {
 		t.Run(strings.Join(mode, " "), func(t *testing.T) {
 			args := append([]string{"race", "--json", "--speed", "1000", "--workers", "4", "--count", "5000"}, mode...)
 			out, errOut, code := runInProcess(t, args...)
@@ -564,7 +568,7 @@ func TestSpeedBoundInHelp(t *testing.T) {
 // print its help and exit 0.
 func TestCompletionUnknownShell(t *testing.T) {
 	_, stderr, code := runInProcess(t, "completion", "fsh")
-	if code != cmd.ExitUsage || stderr != "pardemo: unknown command \"fsh\" (did you mean \"fish\"?)\n" {
+	if code != cmd.ExitUsage || stderr != "pardemo: unknown shell \"fsh\" (did you mean \"fish\"?)\n" {
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
 }

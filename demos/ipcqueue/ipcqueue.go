@@ -97,24 +97,31 @@ type args struct {
 	N     int    `json:"n"`
 }
 
-func dial(ctx context.Context, self *proc.Self, addr string) (*proc.QueueClient, error) {
-	return proc.DialQueue(ctx, addr, fmt.Sprintf("%s [pid %d]", self.Name, self.Pid))
+// join is how every child starts: read its arguments, connect to the
+// queue, and wait at the start line. The caller closes the connection.
+func join(ctx context.Context, self *proc.Self) (args, *proc.QueueClient, error) {
+	var a args
+	if err := self.Args(&a); err != nil {
+		return a, nil, err
+	}
+	q, err := proc.DialQueue(ctx, a.Addr, fmt.Sprintf("%s [pid %d]", self.Name, self.Pid))
+	if err != nil {
+		return a, nil, err
+	}
+	if err := self.StartLine(ctx); err != nil {
+		q.Close()
+		return a, nil, err
+	}
+	return a, q, nil
 }
 
 // producer puts its items, one per story-second (part A).
 func producer(ctx context.Context, self *proc.Self) error {
-	var a args
-	if err := self.Args(&a); err != nil {
-		return err
-	}
-	q, err := dial(ctx, self, a.Addr)
+	a, q, err := join(ctx, self)
 	if err != nil {
 		return err
 	}
 	defer q.Close()
-	if err := self.StartLine(ctx); err != nil {
-		return err
-	}
 	for _, it := range a.Items {
 		if _, err := q.Put(ctx, it); err != nil {
 			return err
@@ -130,18 +137,11 @@ func producer(ctx context.Context, self *proc.Self) error {
 // (part A). It knows how many to expect instead of stopping when the
 // queue looks empty: see the lesson for why.
 func consumer(ctx context.Context, self *proc.Self) error {
-	var a args
-	if err := self.Args(&a); err != nil {
-		return err
-	}
-	q, err := dial(ctx, self, a.Addr)
+	a, q, err := join(ctx, self)
 	if err != nil {
 		return err
 	}
 	defer q.Close()
-	if err := self.StartLine(ctx); err != nil {
-		return err
-	}
 	var got []int
 	for range a.N {
 		if err := self.Sleep(ctx, consumeWait); err != nil {
@@ -161,18 +161,11 @@ func consumer(ctx context.Context, self *proc.Self) error {
 
 // putter puts one record [42, n, "hello"] (part B).
 func putter(ctx context.Context, self *proc.Self) error {
-	var a args
-	if err := self.Args(&a); err != nil {
-		return err
-	}
-	q, err := dial(ctx, self, a.Addr)
+	a, q, err := join(ctx, self)
 	if err != nil {
 		return err
 	}
 	defer q.Close()
-	if err := self.StartLine(ctx); err != nil {
-		return err
-	}
 	_, err = q.Put(ctx, []any{42, a.N, "hello"})
 	return err
 }
@@ -180,18 +173,11 @@ func putter(ctx context.Context, self *proc.Self) error {
 // joiner puts the items, then joins: it returns only when every item was
 // marked done (part C).
 func joiner(ctx context.Context, self *proc.Self) error {
-	var a args
-	if err := self.Args(&a); err != nil {
-		return err
-	}
-	q, err := dial(ctx, self, a.Addr)
+	a, q, err := join(ctx, self)
 	if err != nil {
 		return err
 	}
 	defer q.Close()
-	if err := self.StartLine(ctx); err != nil {
-		return err
-	}
 	for _, it := range a.Items {
 		if _, err := q.Put(ctx, it); err != nil {
 			return err
@@ -210,18 +196,11 @@ func joiner(ctx context.Context, self *proc.Self) error {
 // worker gets items, works on each, and marks it done, until the queue
 // closes (part C): the parent closes it once the producer's join returned.
 func worker(ctx context.Context, self *proc.Self) error {
-	var a args
-	if err := self.Args(&a); err != nil {
-		return err
-	}
-	q, err := dial(ctx, self, a.Addr)
+	_, q, err := join(ctx, self)
 	if err != nil {
 		return err
 	}
 	defer q.Close()
-	if err := self.StartLine(ctx); err != nil {
-		return err
-	}
 	for {
 		var it int
 		if _, err := q.Get(ctx, &it); errors.Is(err, proc.ErrQueueClosed) {

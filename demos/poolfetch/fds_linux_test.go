@@ -1,35 +1,14 @@
 package poolfetch_test
 
 import (
-	"os"
 	"testing"
-	"time"
 
 	"github.com/pardemo/pardemo/demos/internal/demotest"
 	"github.com/pardemo/pardemo/demos/poolfetch"
 )
 
-// openFiles counts this process's open file descriptors: sockets included.
-func openFiles(t *testing.T) int {
-	t.Helper()
-	fds, err := os.ReadDir("/proc/self/fd")
-	if err != nil {
-		t.Skip(err)
-	}
-	return len(fds)
-}
-
 // A run closes every socket it opened: the server's listener and
-// connections, and the client's, kept alive or not. (goleak, in TestMain,
-// checks the goroutines.)
+// connections, and the client's, kept alive or not.
 func TestNoSocketLeftOpen(t *testing.T) {
-	before := openFiles(t)
-	demotest.MustRun(t, poolfetch.New(), 100)
-	deadline := time.Now().Add(time.Second)
-	for openFiles(t) > before && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if after := openFiles(t); after > before {
-		t.Errorf("%d file descriptors open before the run, %d after", before, after)
-	}
+	demotest.NoFileLeft(t, func() { demotest.MustRun(t, poolfetch.New(), 100) })
 }

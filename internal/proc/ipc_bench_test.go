@@ -24,27 +24,34 @@ func BenchmarkIPCRoundTripRawPipe(b *testing.B) {
 	r1, w1, _ := os.Pipe()
 	r2, w2, _ := os.Pipe()
 	defer r1.Close()
-	defer w2.Close()
-	go func() {
-		defer w2.Close()
-		buf := make([]byte, 8)
-		for {
-			if _, err := io.ReadFull(r2, buf); err != nil {
-				return
-			}
-			if _, err := w1.Write(buf); err != nil {
-				return
-			}
-		}
-	}()
-	msg := make([]byte, 8)
-	for b.Loop() {
-		w2.Write(msg)
-		io.ReadFull(r1, msg)
-	}
+	go echoRaw(r2, w1)
+	rawRoundTrips(b, w2, r1)
 	w2.Close()
 	w1.Close()
 	r2.Close()
+}
+
+// echoRaw sends back every 8 bytes it reads from r on w, until either
+// fails.
+func echoRaw(r io.Reader, w io.Writer) {
+	buf := make([]byte, 8)
+	for {
+		if _, err := io.ReadFull(r, buf); err != nil {
+			return
+		}
+		if _, err := w.Write(buf); err != nil {
+			return
+		}
+	}
+}
+
+// rawRoundTrips times 8-byte round trips: out on w, back from r.
+func rawRoundTrips(b *testing.B, w io.Writer, r io.Reader) {
+	msg := make([]byte, 8)
+	for b.Loop() {
+		w.Write(msg)
+		io.ReadFull(r, msg)
+	}
 }
 
 // BenchmarkIPCRoundTripPipe is proc.Pipe: two os.Pipe, framed messages.
@@ -209,20 +216,8 @@ func BenchmarkIPCRoundTripRawSocketPair(b *testing.B) {
 	}
 	go func() {
 		defer c.Close()
-		buf := make([]byte, 8)
-		for {
-			if _, err := io.ReadFull(c, buf); err != nil {
-				return
-			}
-			if _, err := c.Write(buf); err != nil {
-				return
-			}
-		}
+		echoRaw(c, c)
 	}()
-	msg := make([]byte, 8)
-	for b.Loop() {
-		a.Write(msg)
-		io.ReadFull(a, msg)
-	}
+	rawRoundTrips(b, a, a)
 	a.Close()
 }

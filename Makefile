@@ -4,7 +4,9 @@
 
 GO      ?= go
 BIN     := bin/pardemo
-SPEED   ?= 10
+# SPEED=N runs the course at --speed N; unset, each scenario runs at its
+# own default pace (10, or the cookbook's own where a scenario says so).
+SPEED   ?=
 export GOTOOLCHAIN := local
 
 # staticcheck is pinned here, and only here: `make tools` (run by .ci/run)
@@ -21,7 +23,7 @@ build:
 	$(GO) build -buildvcs=auto -o $(BIN) .
 
 run-all: build
-	./$(BIN) --speed $(SPEED) run-all
+	./$(BIN) $(if $(SPEED),--speed $(SPEED)) run-all
 
 test: vet lint unit race chaos-short check-docs verify
 

@@ -87,7 +87,7 @@ func (a *app) newRunAll() *cobra.Command {
 		Long: `Run every scenario in curriculum order, then a one-line-per-scenario summary.
 
 On a terminal each scenario starts on a clean screen under a title card
-("7 of 21 · Chapter 2 · Synchronisation" and its one-line lesson).
+("7 of 44 · Chapter 2 · Synchronisation" and its one-line lesson).
 --chapter, --from and --only choose the scenarios. With --pause (stdin a
 terminal) run-all waits after each scenario: Enter goes on, s skips the
 next one, r repeats this one, b goes back one, q quits. --talk prints the

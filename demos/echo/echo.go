@@ -75,6 +75,9 @@ type Metrics struct {
 func New() demos.Demo {
 	return demos.Scenario[Options, Metrics]{
 		Name: "echo", ID: "C4",
+		// Nothing here has a story time: at its own speed of 1 the stamps
+		// are real seconds (a --speed given still scales them).
+		Speed:  1,
 		Title:  "One goroutine per connection: blocking-looking code, a crowd of clients, a few threads",
 		Python: "gevent.monkey.patch_all() + socket server with gevent.spawn per connection",
 		Go:     "net.Listener.Accept + go handle(conn); the runtime's network poller parks blocked goroutines",

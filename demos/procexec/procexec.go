@@ -105,13 +105,13 @@ func caller(ctx context.Context, self *proc.Self) error {
 		return err
 	}
 	self.Log(ev.Step, fmt.Sprintf("pid %d: about to exec %s", self.Pid, strings.Join(t.Argv, " ")))
-	fmt.Fprintln(os.Stdout, before)
+	fmt.Fprintln(self.Raw(), before)
 	env := t.Env
 	if env == nil {
 		env = os.Environ()
 	}
 	err := proc.Exec(t.Path, t.Argv, env) // on success, nothing below runs
-	fmt.Fprintln(os.Stdout, after)
+	fmt.Fprintln(self.Raw(), after)
 	if err != nil {
 		self.Log(ev.Warn, "exec failed: "+err.Error(), "exec_error", err.Error())
 		return nil

@@ -139,7 +139,7 @@ func printer(ctx context.Context, self *proc.Self) error {
 		if i == j.Pieces-1 {
 			p = append(append([]byte(nil), piece...), '\n')
 		}
-		if _, err := os.Stdout.Write(p); err != nil { // one write(2) each: no buffering
+		if _, err := self.Raw().Write(p); err != nil { // one write(2) each: no buffering
 			return err
 		}
 		if i < j.Pieces-1 && pause > 0 {

@@ -144,6 +144,13 @@ func (s *Self) File(i int) *os.File {
 	return os.NewFile(uintptr(3+i), fmt.Sprintf("extra-%d", i))
 }
 
+// Raw is the child's raw standard output, for a child started with
+// Spec.OnOutput or Spec.Stdout: bytes written here are not the protocol
+// (that has moved to its own pipe) and never reach the terminal directly;
+// the parent reads them and shows each line as an event of this child.
+// Writing here in a child speaking the protocol on stdout would corrupt it.
+func (s *Self) Raw() *os.File { return os.Stdout }
+
 // Now is the time on the parent's scenario clock.
 func (s *Self) Now() time.Duration { return time.Since(s.epoch) }
 

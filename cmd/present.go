@@ -137,11 +137,12 @@ func (a *app) completeWholeNames(_ *cobra.Command, _ []string, toComplete string
 
 // The keys of a pause.
 const (
-	keyNext   = iota // Enter
-	keySkip          // s
-	keyRepeat        // r
-	keyBack          // b
-	keyQuit          // q
+	keyNext      = iota // Enter
+	keySkip             // s
+	keyRepeat           // r
+	keyBack             // b
+	keyQuit             // q
+	keyInterrupt        // Ctrl-C, read as a key in raw mode: as if SIGINT came
 )
 
 func (a *app) runAll(o runAllOpts) error {
@@ -191,6 +192,10 @@ func (a *app) runAll(o runAllOpts) error {
 			i = max(0, i-1)
 		case keyQuit:
 			i = len(list)
+		case keyInterrupt:
+			fmt.Fprintln(a.io.Err)
+			out.Summary(rowsOf(results))
+			return renderedIf(a.json, demos.ErrInterrupted)
 		default:
 			i++
 		}
@@ -318,8 +323,10 @@ func keyOf(s string) int {
 		return keyRepeat
 	case "b":
 		return keyBack
-	case "q", "\x03", "\x04": // q, Ctrl-C, Ctrl-D
+	case "q", "\x04": // q, Ctrl-D
 		return keyQuit
+	case "\x03": // Ctrl-C: the terminal in raw mode sends no SIGINT
+		return keyInterrupt
 	}
 	return keyNext
 }

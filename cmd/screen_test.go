@@ -356,6 +356,12 @@ func TestRunAllPresenter(t *testing.T) {
 			t.Errorf("keys %q: exit %d, ran %q, want %q", tc.keys, code, got, tc.want)
 		}
 	}
+	// Ctrl-C read as a key (a terminal in raw mode sends no SIGINT) stops
+	// the course as the signal would: exit 130.
+	out, _, code = runWith(t, false, true, "\x03", "--speed", "1000", "run-all", "--pause", "--only", strings.Join(list, ","))
+	if got := names(out); code != cmd.ExitInterrupted || !slices.Equal(got, []string{"race"}) {
+		t.Errorf("Ctrl-C at a pause: exit %d, ran %q", code, got)
+	}
 }
 
 // --quiet leaves routine lines out; a flood turns quiet by itself, and

@@ -45,10 +45,12 @@ type trialLine struct {
 // table. Unlike verify it exits 0 whatever the outcomes, as a single run
 // does: the table says what happened.
 func (a *app) runTrialsCommand(d demos.Demo, knobs *demos.Bound, n int) error {
-	cfg := a.config(knobs)
+	// The scenario's own speed unless --speed was given; a speed given
+	// above what the scenario can judge is kept, with a note.
+	cfg := a.configFor(d, knobs)
 	th := a.theme()
-	// The speed asked for is kept; above what the scenario can judge, a note says so.
-	_, note := judgeableSpeed(d, cfg.Speed, true)
+	speed, note := judgeableSpeed(d, cfg.Speed, a.speedSet)
+	cfg.Speed = speed
 	if !a.json {
 		fmt.Fprintf(a.io.Out, "%s  %d trials, --speed %g, seeds %d…%d\n", th.Bold.Sprint(d.Name), n, cfg.Speed, cfg.Seed, cfg.Seed+int64(n)-1)
 		if note != "" {

@@ -184,3 +184,15 @@ func TestVerifyTableFitsTheScreen(t *testing.T) {
 		}
 	}
 }
+
+// --trials runs at the scenario's own speed unless --speed is given.
+func TestTrialsKeepTheScenariosSpeed(t *testing.T) {
+	slow := coin()
+	slow.Speed = 3
+	if out, _, _ := runFake(t, []demos.Demo{slow}, "coin", "--trials", "2"); !strings.Contains(out, "2 trials, --speed 3,") {
+		t.Errorf("own speed not used:\n%s", out)
+	}
+	if out, _, _ := runFake(t, []demos.Demo{slow}, "coin", "--trials", "2", "--speed", "7"); !strings.Contains(out, "2 trials, --speed 7,") {
+		t.Errorf("--speed given not used:\n%s", out)
+	}
+}

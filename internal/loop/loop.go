@@ -18,8 +18,9 @@
 //
 // What the model leaves out: there is no I/O selector (only timers and
 // wake-ups from other goroutines through CallSoonThreadsafe), no
-// contextvars, no exception groups, and a task's clean-up after
-// cancellation cannot await (see Run).
+// contextvars, no exception groups, a task's clean-up after cancellation
+// cannot await (see Run), and cancelling a task leaves the future it
+// awaits alone (asyncio cancels it unless shielded).
 package loop
 
 import (
@@ -209,7 +210,10 @@ func (l *Loop) callAt(at time.Duration, fn func()) *Handle {
 
 // CallSoonThreadsafe schedules fn from any goroutine, waking an idle loop:
 // loop.call_soon_threadsafe. It reports false if the loop has already
-// finished, in which case fn never runs.
+// finished, in which case fn never runs. Only RunInExecutor's jobs count
+// as work that will come: a loop whose tasks all wait on something that
+// only another goroutine of yours would complete through
+// CallSoonThreadsafe ends with a DeadlockError, where asyncio would wait.
 func (l *Loop) CallSoonThreadsafe(fn func()) bool { return l.callSoonThreadsafe(false, fn) }
 
 func (l *Loop) callSoonThreadsafe(jobBack bool, fn func()) bool {

@@ -166,6 +166,39 @@ func TestCancelledGetterLeavesTheLine(t *testing.T) {
 	})
 }
 
+// A getter cancelled after a Put chose it, before it ran, passes the
+// item on to the next getter (asyncio's Queue.get does the same); found
+// in review: the item used to stay in the queue with the other getter
+// asleep, and Run reported a deadlock.
+func TestCancelledWokenGetterPassesTheItemOn(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		l := loop.New(loop.Options{})
+		q := loop.NewQueue[int](l)
+		var got []string
+		getter := func(name string) func(co *loop.Co) (int, error) {
+			return func(co *loop.Co) (int, error) {
+				v, err := q.Get(co)
+				if err == nil {
+					got = append(got, fmt.Sprint(name, "=", v))
+				}
+				return v, err
+			}
+		}
+		a := loop.Go(l, "a", getter("a"))
+		loop.Go(l, "b", getter("b"))
+		l.CallLater(1, func() {
+			q.Put(1)
+			a.Cancel()
+		})
+		if err := l.Run(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got, []string{"b=1"}) || !a.Cancelled() || q.Len() != 0 {
+			t.Errorf("got %v, a cancelled %v, %d left in the queue", got, a.Cancelled(), q.Len())
+		}
+	})
+}
+
 // Tasks waiting for something nobody will ever give are a deadlock,
 // which Run reports (asyncio would hang).
 func TestDeadlock(t *testing.T) {

@@ -21,21 +21,27 @@ func (q *Queue[T]) Len() int { return len(q.items) }
 func (q *Queue[T]) Put(v T) {
 	q.items = append(q.items, v)
 	q.unfinished++
+	q.wakeNext()
+}
+
+// wakeNext wakes the first task still waiting in Get.
+func (q *Queue[T]) wakeNext() {
 	for len(q.getters) > 0 {
 		g := q.getters[0]
 		q.getters = q.getters[1:]
 		if !g.gone {
-			g.gone = true
+			g.gone, g.woken = true, true
 			q.l.CallSoon(func() { g.wake(nil) })
 			return
 		}
 	}
 }
 
-// getter is a task waiting in Get; gone once woken or cancelled.
+// getter is a task waiting in Get; gone once woken or cancelled, woken
+// once a Put chose it.
 type getter struct {
-	wake func(error)
-	gone bool
+	wake        func(error)
+	gone, woken bool
 }
 
 // Get takes the first item, giving the loop back until there is one:
@@ -48,8 +54,16 @@ func (q *Queue[T]) Get(co *Co) (T, error) {
 		}
 		g := &getter{wake: co.waker()}
 		q.getters = append(q.getters, g)
-		// Cancelled, this getter leaves the line: Put skips it.
-		co.undoF = func() { g.gone = true }
+		// Cancelled, this getter leaves the line: Put skips it. One that a
+		// Put had already chosen passes its wake-up on to the next getter,
+		// as asyncio's get does, or the item would wait with a getter
+		// asleep beside it.
+		co.undoF = func() {
+			g.gone = true
+			if g.woken && len(q.items) > 0 {
+				q.wakeNext()
+			}
+		}
 		if err := co.park(); err != nil {
 			return zero, err
 		}

@@ -340,7 +340,9 @@ func (co *Co) Sleep(seconds float64) error {
 }
 
 // Await gives the loop back until f is done, then returns its result:
-// await f. Cancelling the task does not cancel f.
+// await f. Cancelling the task does not cancel f: unlike asyncio, where
+// task.cancel() also cancels the future the task awaits unless it is
+// wrapped in asyncio.shield. Here every await is shielded.
 func Await[T any](co *Co, f *Future[T]) (T, error) {
 	if err := co.ready(); err != nil {
 		var zero T

@@ -269,6 +269,10 @@ func run(ctx context.Context, env *demos.Env, o *Options) (ev.Result, error) {
 	}()
 	rng := env.NewRand(0)
 
+	// One put and one get per item in part A, one task_done per item in
+	// part C: routine lines, left out when there are too many to read.
+	env.Flood(3*o.Items, "each put, get and task_done")
+
 	// Part A.
 	env.Phase(fmt.Sprintf("A: a producer process puts %d random items, one per story-second; a consumer process gets them", o.Items))
 	var mu sync.Mutex // guards sizes (appended under the queue's lock, by its server)
@@ -279,9 +283,9 @@ func run(ctx context.Context, env *demos.Env, o *Options) (ev.Result, error) {
 			mu.Lock()
 			sizes = append(sizes, op.Size)
 			mu.Unlock()
-			env.Log("queue", ev.Send, fmt.Sprintf("%s put %s — size %d", op.Who, op.Data, op.Size), "pid", op.Pid)
+			env.Detail("queue", ev.Send, fmt.Sprintf("%s put %s — size %d", op.Who, op.Data, op.Size), "pid", op.Pid)
 		case "get":
-			env.Log("queue", ev.Recv, fmt.Sprintf("%s got %s — size %d", op.Who, op.Data, op.Size), "pid", op.Pid)
+			env.Detail("queue", ev.Recv, fmt.Sprintf("%s got %s — size %d", op.Who, op.Data, op.Size), "pid", op.Pid)
 		}
 	})
 	if err != nil {
@@ -360,7 +364,7 @@ func run(ctx context.Context, env *demos.Env, o *Options) (ev.Result, error) {
 		ops = append(ops, op)
 		switch op.Op {
 		case "task_done":
-			env.Log("queue", ev.Step, fmt.Sprintf("%s task_done() — %d unfinished", op.Who, op.Unfinished), "pid", op.Pid)
+			env.Detail("queue", ev.Step, fmt.Sprintf("%s task_done() — %d unfinished", op.Who, op.Unfinished), "pid", op.Pid)
 		case "joined":
 			env.Log("queue", ev.Wake, fmt.Sprintf("%s: join() may return — %d unfinished", op.Who, op.Unfinished), "pid", op.Pid)
 		}

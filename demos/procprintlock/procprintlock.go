@@ -25,6 +25,10 @@ var lesson string
 
 const rolePrinter = "proc print-lock/printer"
 
+// maxPauses bounds the story-seconds of pauses a run can add up to (the
+// default is 10 × 7 × 0.3 = 21): 2 minutes at --speed 1.
+const maxPauses = 120
+
 // beat is the story-seconds of each pause for reading (see run); a
 // variable, so that the reliability test can leave the pauses out.
 var beat = 5.0
@@ -79,6 +83,14 @@ func New() demos.Demo {
 			k.Int(&o.Pieces, "pieces", "write calls each line is split into", 8, 1, 40)
 			k.Int(&o.Piece, "piece", "bytes per write call", 6, 1, 64)
 			k.Float(&o.Pause, "pause", "story seconds between two writes of a line (0: none)", 0.3, 0, 1)
+		},
+		// With the lock the lines are written one after another, so the
+		// pauses add up: bound them (64 × 39 × 1 would be 2,496 story-s).
+		Check: func(o *Options, _ *demos.Knobs) error {
+			if total := float64(o.Children*(o.Pieces-1)) * o.Pause; total > maxPauses {
+				return fmt.Errorf("--children × (--pieces − 1) × --pause is %.0f story-seconds of pauses; the limit is %d", total, maxPauses)
+			}
+			return nil
 		},
 		Explain:  lesson,
 		Lesson:   []string{"demos/procprintlock/procprintlock.go", "internal/proc/filedb.go"},

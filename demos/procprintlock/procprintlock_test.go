@@ -100,3 +100,14 @@ func TestLockKeepsLinesWhole(t *testing.T) {
 		}
 	}
 }
+
+// The pauses a locked run adds up to are bounded, so a typo cannot ask for
+// a 40-minute run (found in review).
+func TestTotalPausesBounded(t *testing.T) {
+	if err := demotest.CheckErr(t, procprintlock.New(), "children=64", "pieces=40", "pause=1"); err == nil {
+		t.Error("64 × 39 × 1 story-seconds of pauses accepted")
+	}
+	if err := demotest.CheckErr(t, procprintlock.New()); err != nil {
+		t.Errorf("the defaults refused: %v", err)
+	}
+}

@@ -50,7 +50,11 @@ func (f *Future[R]) Worker() string {
 // Cancel stops the task: a queued task never starts, a running one sees
 // its context end with ErrCancelled. Its future then fails with that error
 // unless the task finishes anyway. Cancel reports whether the task had not
-// completed yet (Python's future.cancel() also refuses a finished task).
+// completed yet. Python's future.cancel() is stricter: it refuses a
+// running task as well as a finished one. A pool over processes
+// (OverProcesses) does not interrupt a running task either: the process
+// finishes it and the future gets its result. The future of MapAsync
+// cancels all its parts.
 func (f *Future[R]) Cancel() bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -40,6 +40,9 @@ var ErrTerminated = errors.New("pool: terminated")
 // ErrCancelled is the cause Future.Cancel gives to its task.
 var ErrCancelled = errors.New("pool: task cancelled")
 
+// ErrNotClosed is Join's answer on a pool not yet closed.
+var ErrNotClosed = errors.New("pool: Join before Close: the pool still takes tasks (call Close or Terminate first)")
+
 // Pool runs tasks on a fixed set of workers. Its methods are safe for
 // concurrent use.
 type Pool[T, R any] struct {
@@ -262,7 +265,14 @@ func (p *Pool[T, R]) MapAsync(ins []T, callbacks ...func([]R, error)) *Future[[]
 	for _, cb := range callbacks {
 		all.addCallback(cb)
 	}
-	all.begin(nil)
+	// Cancelling the whole cancels every part (the parts are all
+	// submitted before MapAsync returns, so before anyone can cancel).
+	parts := make([]*Future[R], len(ins))
+	all.begin(func(error) {
+		for _, part := range parts {
+			part.Cancel()
+		}
+	})
 	out := make([]R, len(ins))
 	errs := make([]error, len(ins))
 	var mu sync.Mutex
@@ -285,6 +295,7 @@ func (p *Pool[T, R]) MapAsync(ins []T, callbacks ...func([]R, error)) *Future[[]
 	}
 	for i, in := range ins {
 		part := p.Submit(in)
+		parts[i] = part
 		part.whenDone(func() {
 			mu.Lock()
 			defer mu.Unlock()
@@ -332,10 +343,18 @@ func (p *Pool[T, R]) Terminate() {
 
 // Join waits until every worker has ended, running the callbacks of the
 // tasks that complete meanwhile, in completion order, in the calling
-// goroutine: Python's pool.join. Call Close (or Terminate) first, or Join
-// waits for ever. It returns the cause if the pool's context ended (or
-// Terminate was called) before the workers did, nil otherwise.
+// goroutine: Python's pool.join. Call Close (or Terminate) first: a Join
+// on a pool that still takes tasks returns ErrNotClosed at once, as
+// Python's raises ValueError, instead of waiting for ever. It returns the
+// cause if the pool's context ended (or Terminate was called) before the
+// workers did, nil otherwise.
 func (p *Pool[T, R]) Join() error {
+	p.mu.Lock()
+	closed := p.closed
+	p.mu.Unlock()
+	if !closed && p.ctx.Err() == nil {
+		return ErrNotClosed
+	}
 	for {
 		select {
 		case <-p.allDone:

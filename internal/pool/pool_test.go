@@ -33,6 +33,9 @@ var roles = proc.Roles{
 				<-ctx.Done()
 				return nil, ctx.Err()
 			}
+			if n >= 2000 { // a slow task: 100 ms
+				time.Sleep(100 * time.Millisecond)
+			}
 			return n * n, nil
 		})
 	},
@@ -343,4 +346,41 @@ func TestStress(t *testing.T) {
 	if sum.Load() == 0 {
 		t.Error("nothing ran")
 	}
+}
+
+// Join on a pool that still takes tasks says so at once, as Python's
+// raises ValueError, instead of waiting for ever (found in review).
+func TestJoinBeforeClose(t *testing.T) {
+	p := pool.New(context.Background(), 2, func(_ context.Context, x int) (int, error) { return x * x, nil })
+	if err := p.Join(); !errors.Is(err, pool.ErrNotClosed) {
+		t.Errorf("join before close: %v", err)
+	}
+	p.Close()
+	if err := p.Join(); err != nil {
+		t.Errorf("join after close: %v", err)
+	}
+}
+
+// Cancelling MapAsync's future cancels its parts (found in review: it
+// reported true and did nothing).
+func TestMapAsyncCancel(t *testing.T) {
+	release := make(chan struct{})
+	p := pool.New(context.Background(), 1, func(ctx context.Context, x int) (int, error) {
+		select {
+		case <-release:
+			return x, nil
+		case <-ctx.Done():
+			return 0, context.Cause(ctx)
+		}
+	})
+	all := p.MapAsync([]int{1, 2, 3})
+	if !all.Cancel() {
+		t.Error("Cancel reported the map done")
+	}
+	close(release)
+	if _, err := all.Result(context.Background()); !errors.Is(err, pool.ErrCancelled) {
+		t.Errorf("cancelled map: %v", err)
+	}
+	p.Close()
+	_ = p.Join()
 }

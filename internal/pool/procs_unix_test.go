@@ -7,6 +7,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pardemo/pardemo/internal/pool"
 	"github.com/pardemo/pardemo/internal/proc"
@@ -55,9 +56,40 @@ func TestOverProcesses(t *testing.T) {
 	}
 }
 
-// Cancelling one task abandons the process doing it (the proc pool stops
-// handing it out); the others go on.
-func TestOverProcessesCancel(t *testing.T) {
+// Cancel does not interrupt a task running in a process (Python's
+// cancel() refuses a running call too): the process finishes it and the
+// future gets its result. Found in review: Cancel used to abandon the
+// process, never handing it out again, so after one cancel per process
+// every later task waited for ever.
+func TestOverProcessesCancelRunning(t *testing.T) {
+	ctx := context.Background()
+	procs, err := proc.NewPool(ctx, 2, proc.Spec{Role: "pool-test/square", Name: "sq"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer procs.Kill()
+	p := pool.OverProcesses[int, int](ctx, procs)
+	a, b := p.Submit(2001), p.Submit(2002) // 100 ms each, one per process
+	time.Sleep(30 * time.Millisecond)      // both running
+	a.Cancel()
+	b.Cancel()
+	if r, err := a.Result(ctx); err != nil || r != 2001*2001 {
+		t.Errorf("a cancelled while running: %d %v, want its result", r, err)
+	}
+	wait, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if r, err := p.Apply(wait, 3); err != nil || r != 9 {
+		t.Fatalf("after two cancels the pool no longer serves: %d %v", r, err)
+	}
+	p.Close()
+	if err := p.Join(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A task that never ends is stopped by Terminate, which ends the
+// pool's context; the other process went on serving meanwhile.
+func TestOverProcessesTerminate(t *testing.T) {
 	ctx := context.Background()
 	procs, err := proc.NewPool(ctx, 2, proc.Spec{Role: "pool-test/square", Name: "sq"})
 	if err != nil {
@@ -69,12 +101,11 @@ func TestOverProcessesCancel(t *testing.T) {
 	if r, err := p.Apply(ctx, 3); err != nil || r != 9 {
 		t.Fatalf("apply: %d %v", r, err)
 	}
-	hold.Cancel()
-	if _, err := hold.Result(ctx); !errors.Is(err, pool.ErrCancelled) {
-		t.Errorf("held: %v", err)
+	p.Terminate()
+	if _, err := hold.Result(ctx); err == nil {
+		t.Error("held task: no error after Terminate")
 	}
-	p.Close()
-	if err := p.Join(); err != nil {
-		t.Fatal(err)
+	if err := p.Join(); !errors.Is(err, pool.ErrTerminated) {
+		t.Errorf("join: %v", err)
 	}
 }

@@ -131,9 +131,17 @@ func (c *Conn) RecvBytesCtx(ctx context.Context) ([]byte, error) {
 		return nil, ErrBroken
 	}
 	if d, ok := c.rw.(deadliner); ok && ctx.Done() != nil {
-		stop := context.AfterFunc(ctx, func() { _ = d.SetReadDeadline(time.Unix(1, 0)) })
+		set := make(chan struct{})
+		stop := context.AfterFunc(ctx, func() {
+			_ = d.SetReadDeadline(time.Unix(1, 0))
+			close(set)
+		})
 		defer func() {
-			if !stop() { // the deadline was set: clear it for the next receive
+			// stop false means the AfterFunc has started, not finished:
+			// wait until its deadline is set, then clear it, or it would
+			// land later and cut the next receive short.
+			if !stop() {
+				<-set
 				_ = d.SetReadDeadline(time.Time{})
 			}
 		}()

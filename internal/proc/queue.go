@@ -292,7 +292,7 @@ func (q *Queue) dispatch() {
 	}
 	if q.unfinished == 0 {
 		for _, w := range q.joiners {
-			q.report(QueueOp{Op: "joined", Who: w.who, Pid: w.pid, Size: len(q.items)})
+			q.report(QueueOp{Op: "joined", Who: w.who, Pid: w.pid, Size: len(q.items), Unfinished: q.unfinished})
 			q.answer(w, qrep{Size: len(q.items)})
 		}
 		q.joiners = nil

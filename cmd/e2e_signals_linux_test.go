@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -173,5 +174,55 @@ func TestClosedStdout(t *testing.T) {
 			assertNoneLeft(t, tag, childPids(lines))
 			assertDBClean(t, "", tmp)
 		})
+	}
+}
+
+// Ctrl-C held down: SIGINT after SIGINT until pardemo exits. Every run
+// ends with 130 (or 0, if it finished before the first), never as a death
+// by the signal, also when the last ones come after the cleanup, on the
+// way to exit. (The chaos suite once caught "killed by interrupt, want
+// 130": Main restored the signals' default action before exiting. That
+// window is microseconds wide, too narrow for this test to hit at will;
+// it checks the property, the chaos suite keeps probing the window.)
+func TestSignalsHandledUntilExit(t *testing.T) {
+	for i := range 10 {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		c := pardemoCmd(t, ctx, "--speed", "1000", "thread", "start")
+		stdout, err := c.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Start(); err != nil {
+			cancel()
+			t.Fatal(err)
+		}
+		// Once it prints, its handlers are in place (a signal before that
+		// kills any program: Go's runtime has not started main yet).
+		out := bufio.NewReader(stdout)
+		if _, err := out.ReadString('\n'); err != nil {
+			t.Fatal(err)
+		}
+		go func() { _, _ = io.Copy(io.Discard, out) }()
+		done := make(chan error, 1)
+		go func() { done <- c.Wait() }()
+	blast:
+		for {
+			select {
+			case err = <-done:
+				break blast
+			case <-time.After(time.Duration(1+i%3) * time.Millisecond):
+				_ = c.Process.Signal(syscall.SIGINT)
+			}
+		}
+		cancel()
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+				t.Fatalf("run %d: killed by %v, want exit 130", i, ws.Signal())
+			}
+			if code := ee.ExitCode(); code != cmd.ExitInterrupted {
+				t.Fatalf("run %d: exit %d, want 130", i, code)
+			}
+		}
 	}
 }

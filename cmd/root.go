@@ -47,8 +47,11 @@ func Main(src fs.FS) int {
 	cobra.EnableCommandSorting = false
 	ctx, cancel := context.WithCancelCause(context.Background())
 	defer cancel(nil)
-	stop := handleSignals(cancel)
-	defer stop()
+	// Signals stay handled until the process exits (the caller's os.Exit):
+	// restoring their default action on the way out would let a late second
+	// Ctrl-C kill pardemo between the end of its cleanup and its exit code
+	// (the chaos suite caught one: "killed by interrupt, want 130").
+	_ = handleSignals(cancel)
 	return Run(ctx, os.Args[1:], ui.System(), src)
 }
 

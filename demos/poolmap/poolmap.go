@@ -299,7 +299,13 @@ func describeWait(env *demos.Env, m *Metrics, finished []done, workers int) {
 			}
 		}
 		m.PeakRunning = max(m.PeakRunning, running)
-		if d.Start >= first && first >= 0 {
+		// Waiting for a free worker: submitted when every worker already
+		// had a task (all are submitted at once, in order), and started
+		// only after one finished. A task that merely started late, with
+		// workers to spare, did not wait for one (found on a loaded
+		// machine: 2 tasks on 4 workers, one started after the other's
+		// 0.05 story-s nap, and was counted).
+		if d.N >= workers && d.Start >= first && first >= 0 {
 			m.Waited++
 		}
 	}

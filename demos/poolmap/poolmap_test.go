@@ -88,3 +88,15 @@ func TestInterrupt(t *testing.T) {
 		t.Errorf("took %s to stop", d)
 	}
 }
+
+// With no more tasks than workers nobody waits for a worker, even when one
+// task starts only after another's short nap ended (seen on a loaded
+// machine: it was counted as waiting).
+func TestFewTasksNeverWait(t *testing.T) {
+	for i := range 10 {
+		res, _ := demotest.MustRun(t, poolmap.New(), 2000, "workers=4", "items=2")
+		if m := demotest.Metrics[poolmap.Metrics](t, res); m.Waited != 0 || res.Observed {
+			t.Errorf("run %d: %d waited, lesson %v", i, m.Waited, res.Observed)
+		}
+	}
+}

@@ -144,15 +144,7 @@ func TestCancelledGetterLeavesTheLine(t *testing.T) {
 		l := loop.New(loop.Options{})
 		q := loop.NewQueue[int](l)
 		var got []string
-		getter := func(name string) func(co *loop.Co) (int, error) {
-			return func(co *loop.Co) (int, error) {
-				v, err := q.Get(co)
-				if err == nil {
-					got = append(got, fmt.Sprint(name, "=", v))
-				}
-				return v, err
-			}
-		}
+		getter := func(name string) func(co *loop.Co) (int, error) { return getInto(q, name, &got) }
 		first := loop.Go(l, "first", getter("first"))
 		loop.Go(l, "second", getter("second"))
 		l.CallLater(1, func() { first.Cancel() })
@@ -175,15 +167,7 @@ func TestCancelledWokenGetterPassesTheItemOn(t *testing.T) {
 		l := loop.New(loop.Options{})
 		q := loop.NewQueue[int](l)
 		var got []string
-		getter := func(name string) func(co *loop.Co) (int, error) {
-			return func(co *loop.Co) (int, error) {
-				v, err := q.Get(co)
-				if err == nil {
-					got = append(got, fmt.Sprint(name, "=", v))
-				}
-				return v, err
-			}
-		}
+		getter := func(name string) func(co *loop.Co) (int, error) { return getInto(q, name, &got) }
 		a := loop.Go(l, "a", getter("a"))
 		loop.Go(l, "b", getter("b"))
 		l.CallLater(1, func() {
@@ -358,5 +342,17 @@ func TestCallbackPanicCleansUp(t *testing.T) {
 	}()
 	if !sleeper.Cancelled() {
 		t.Error("the sleeper was left behind")
+	}
+}
+
+// getInto is a task body that gets one item from q and records it in got
+// as "name=item".
+func getInto(q *loop.Queue[int], name string, got *[]string) func(co *loop.Co) (int, error) {
+	return func(co *loop.Co) (int, error) {
+		v, err := q.Get(co)
+		if err == nil {
+			*got = append(*got, fmt.Sprint(name, "=", v))
+		}
+		return v, err
 	}
 }

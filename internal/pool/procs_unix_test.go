@@ -63,12 +63,7 @@ func TestOverProcesses(t *testing.T) {
 // every later task waited for ever.
 func TestOverProcessesCancelRunning(t *testing.T) {
 	ctx := context.Background()
-	procs, err := proc.NewPool(ctx, 2, proc.Spec{Role: "pool-test/square", Name: "sq"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer procs.Kill()
-	p := pool.OverProcesses[int, int](ctx, procs)
+	p := squarers(t, ctx, 2)
 	a, b := p.Submit(2001), p.Submit(2002) // 100 ms each, one per process
 	time.Sleep(30 * time.Millisecond)      // both running
 	a.Cancel()
@@ -91,12 +86,7 @@ func TestOverProcessesCancelRunning(t *testing.T) {
 // pool's context; the other process went on serving meanwhile.
 func TestOverProcessesTerminate(t *testing.T) {
 	ctx := context.Background()
-	procs, err := proc.NewPool(ctx, 2, proc.Spec{Role: "pool-test/square", Name: "sq"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer procs.Kill()
-	p := pool.OverProcesses[int, int](ctx, procs)
+	p := squarers(t, ctx, 2)
 	hold := p.Submit(1000)
 	if r, err := p.Apply(ctx, 3); err != nil || r != 9 {
 		t.Fatalf("apply: %d %v", r, err)
@@ -108,4 +98,16 @@ func TestOverProcessesTerminate(t *testing.T) {
 	if err := p.Join(); !errors.Is(err, pool.ErrTerminated) {
 		t.Errorf("join: %v", err)
 	}
+}
+
+// squarers is a pool over n "pool-test/square" processes, killed when the
+// test ends.
+func squarers(t *testing.T, ctx context.Context, n int) *pool.Pool[int, int] {
+	t.Helper()
+	procs, err := proc.NewPool(ctx, n, proc.Spec{Role: "pool-test/square", Name: "sq"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(procs.Kill)
+	return pool.OverProcesses[int, int](ctx, procs)
 }

@@ -73,6 +73,13 @@ type app struct {
 	args     []string      // the command line, for errors raised before its flags are all read
 	src      fs.FS         // the project's source files
 	out      *ui.ErrWriter // io.Out: remembers the first failed write
+
+	// The lab views and tools of issue 15.
+	view       string // --view: text (the event stream) or timeline (swimlanes after the run)
+	quiz       bool   // --quiz: ask the scenario's questions first, reveal the measured answers after
+	answer     string // --answer: the quiz answers for scripts, "b" or "b,a"
+	trace      string // --trace FILE: a runtime/trace of the run
+	cpuprofile string // --cpuprofile FILE: a pprof CPU profile of the run
 }
 
 // Run executes one command line and returns its exit code. src holds the
@@ -188,6 +195,11 @@ Start with 'pardemo list', then try 'pardemo race' and 'pardemo race --lock'.`,
 	pf.Var(newChoice(&a.color, "auto", "always", "never"), "color", "colour output: auto|always|never (NO_COLOR is honoured)")
 	pf.Var(newWatchdog(&a.watchdog), "watchdog", "end a scenario that makes no progress for this long")
 	pf.VarPF(newQuiet(&a.quiet), "quiet", "", "key events only (default: only when a run would flood the screen; --quiet=false shows every event)").NoOptDefVal = "true"
+	pf.Var(newChoice(&a.view, "text", "timeline"), "view", "text: the events as they happen; timeline: a swimlane of who ran, waited and held what, drawn after the run")
+	pf.VarPF(newBool(&a.quiz), "quiz", "", "predict, then reveal: answer the scenario's questions before it runs, see the measured answers after").NoOptDefVal = "true"
+	pf.StringVar(&a.answer, "answer", "", "the --quiz answers, one letter per question, comma-separated (\"b\" or \"b,a\"), instead of asking")
+	pf.StringVar(&a.trace, "trace", "", "write a runtime/trace of the run to this file, for 'go tool trace'")
+	pf.StringVar(&a.cpuprofile, "cpuprofile", "", "write a pprof CPU profile of the run to this file, for 'go tool pprof'")
 
 	words := func(w ...string) cobra.CompletionFunc {
 		return func(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
@@ -197,7 +209,9 @@ Start with 'pardemo list', then try 'pardemo race' and 'pardemo race --lock'.`,
 	_ = root.RegisterFlagCompletionFunc("color", words("auto", "always", "never"))
 	_ = root.RegisterFlagCompletionFunc("json", words("true", "false"))
 	_ = root.RegisterFlagCompletionFunc("quiet", words("true", "false"))
-	for _, f := range []string{"speed", "seed", "watchdog"} {
+	_ = root.RegisterFlagCompletionFunc("view", words("text", "timeline"))
+	_ = root.RegisterFlagCompletionFunc("quiz", words("true", "false"))
+	for _, f := range []string{"speed", "seed", "watchdog", "answer"} {
 		_ = root.RegisterFlagCompletionFunc(f, words())
 	}
 
@@ -614,7 +628,7 @@ func newApp(ctx context.Context, streams *ui.Streams, src fs.FS) *app {
 	s := *streams
 	out := ui.NewErrWriter(s.Out)
 	s.Out = out
-	return &app{ctx: ctx, io: &s, out: out, reg: Registry(), speed: 10, color: "auto", watchdog: 3 * time.Second, src: src}
+	return &app{ctx: ctx, io: &s, out: out, reg: Registry(), speed: 10, color: "auto", view: "text", watchdog: 3 * time.Second, src: src}
 }
 
 // serveChild is the hidden entry point of a child process: a copy of this

@@ -61,6 +61,9 @@ type Scenario[O, M any] struct {
 	// them. `pardemo verify` and `--trials` count runs per outcome. Every
 	// scenario declares them; see demos/outcomes.go.
 	Outcomes []Outcome[O, M]
+	// Quiz is one or two predict-then-reveal questions (`--quiz`), each
+	// answered from the run's metrics; see demos/quiz.go.
+	Quiz []Question[O, M]
 }
 
 // Demo turns the typed definition into the value the registry and the
@@ -73,6 +76,8 @@ func (s Scenario[O, M]) Demo() Demo {
 		Dir: dirOf(ot), Options: ot, Metrics: mt,
 		Outcomes:      outcomeInfos(s.Outcomes),
 		checkOutcomes: func() error { return validOutcomes(s.Outcomes) },
+		Questions:     len(s.Quiz),
+		checkQuiz:     func() error { return validQuiz(s.Quiz, new(O)) },
 		bind: func() *Bound {
 			o := new(O)
 			b := &Bound{Knobs: Knobs{set: map[string]bool{}}}
@@ -106,6 +111,14 @@ func (s Scenario[O, M]) Demo() Demo {
 				}
 				return unexpected(m)
 			}
+			b.ask = func() []Asked { return askAll(s.Quiz, o) }
+			b.reveal = func(res ev.Result) []Revealed {
+				m, ok := res.Metrics.(M)
+				if !ok {
+					return nil
+				}
+				return revealAll(s.Quiz, o, m)
+			}
 			b.opts = o
 			return b
 		},
@@ -133,8 +146,20 @@ type Demo struct {
 	// Outcomes are the scenario's declared outcomes, in declaration order.
 	Outcomes []OutcomeInfo
 
+	// Questions is how many quiz questions the scenario declares.
+	Questions int
+
 	bind          func() *Bound
 	checkOutcomes func() error
+	checkQuiz     func() error
+}
+
+// CheckQuiz reports a malformed quiz declaration.
+func (d Demo) CheckQuiz() error {
+	if d.checkQuiz == nil {
+		return nil
+	}
+	return d.checkQuiz()
 }
 
 // CheckOutcomes reports a malformed outcome declaration.
@@ -163,7 +188,17 @@ type Bound struct {
 	check    func() error
 	run      func(ctx context.Context, env *Env) (ev.Result, error)
 	classify func(ev.Result) OutcomeInfo
+	ask      func() []Asked
+	reveal   func(ev.Result) []Revealed
 }
+
+// Ask words the scenario's quiz questions for these knobs (none: nil).
+func (b *Bound) Ask() []Asked { return b.ask() }
+
+// Reveal answers the quiz questions from res, a result of a run with
+// these knobs: one Revealed per question, in order (nil if res carries
+// no metrics of the scenario's type).
+func (b *Bound) Reveal(res ev.Result) []Revealed { return b.reveal(res) }
 
 // Classify names the declared outcome that res (a result of a run with
 // these knobs) matches, or an Unexpected one.

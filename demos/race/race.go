@@ -58,6 +58,7 @@ func New() demos.Demo {
 		Check:    check,
 		Run:      run,
 		Outcomes: outcomes,
+		Quiz:     quiz,
 	}.Demo()
 }
 

@@ -117,3 +117,22 @@ func Index(c *ui.Capture, actor, part string) int {
 		return e.Actor == actor && strings.Contains(e.Msg, part)
 	})
 }
+
+// Reveal answers d's quiz questions from res, a result of a run with
+// knobs (the same "name=value" list the run was given), and fails the
+// test unless there is one answer per question, each with a measured
+// fact.
+func Reveal(t testing.TB, d demos.Demo, res ev.Result, knobs ...string) []demos.Revealed {
+	t.Helper()
+	b := Knobs(t, d, knobs...)
+	rev := b.Reveal(res)
+	if len(rev) != len(b.Ask()) || len(rev) == 0 {
+		t.Fatalf("%s: %d answers revealed for %d questions", d.Name, len(rev), len(b.Ask()))
+	}
+	for i, r := range rev {
+		if r.Measured == "" {
+			t.Errorf("%s: question %d revealed no measured fact", d.Name, i+1)
+		}
+	}
+	return rev
+}

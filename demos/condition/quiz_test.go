@@ -1,0 +1,108 @@
+package condition_test
+
+import (
+	"strings"
+	"testing"
+	"testing/synctest"
+	"unicode/utf8"
+
+	"github.com/pardemo/pardemo/demos"
+	"github.com/pardemo/pardemo/demos/condition"
+	"github.com/pardemo/pardemo/demos/internal/demotest"
+	"github.com/pardemo/pardemo/internal/ev"
+)
+
+func TestQuizAnswersFromTheMetrics(t *testing.T) {
+	d := condition.New()
+	if err := d.CheckQuiz(); err != nil {
+		t.Fatal(err)
+	}
+	checkWording(t, d)
+	checkWording(t, d, "items=50", "capacity=50", "consumers=8")
+	cases := []struct {
+		m    condition.Metrics
+		want [2]int
+	}{
+		{condition.Metrics{Items: 20, Capacity: 10, MaxLen: 10, ProducerWaits: 1}, [2]int{1, 0}},
+		{condition.Metrics{Items: 20, Capacity: 10, MaxLen: 4, ConsumerWaits: 6, Rewaits: 3}, [2]int{0, 1}},
+		{condition.Metrics{Items: 20, Capacity: 10, MaxLen: 11}, [2]int{2, 0}},
+		{condition.Metrics{Items: 20, Capacity: 10, MaxLen: 10}, [2]int{0, 0}}, // full, but never when the producer came
+	}
+	for _, c := range cases {
+		rev := demotest.Reveal(t, d, ev.Result{Metrics: c.m})
+		if got := [2]int{rev[0].Choice, rev[1].Choice}; got != c.want {
+			t.Errorf("%+v: choices %v (%s | %s), want %v", c.m, got, rev[0].Measured, rev[1].Measured, c.want)
+		}
+	}
+}
+
+// On the cookbook's pacing (a synctest bubble) the answers follow the
+// knobs: the default list fills and the producer waits; a big one never
+// fills; four consumers compete and some wake to an empty list.
+func TestQuizAnswersFromPacedRuns(t *testing.T) {
+	d := condition.New()
+	for _, c := range []struct {
+		knobs []string
+		want  [2]int
+	}{
+		{nil, [2]int{1, 0}},
+		{[]string{"capacity=30"}, [2]int{0, 0}},
+		{[]string{"consumers=4"}, [2]int{0, 1}},
+	} {
+		synctest.Test(t, func(t *testing.T) {
+			res, _ := demotest.MustRun(t, d, 1, c.knobs...)
+			rev := demotest.Reveal(t, d, res, c.knobs...)
+			if got := [2]int{rev[0].Choice, rev[1].Choice}; got != c.want {
+				t.Errorf("%v: choices %v (%s | %s), want %v", c.knobs, got, rev[0].Measured, rev[1].Measured, c.want)
+			}
+		})
+	}
+}
+
+// A real run at a high speed: the list never grows past its capacity,
+// and the answers agree with what the run counted.
+func TestQuizAnswersFromTheRun(t *testing.T) {
+	d := condition.New()
+	res, _ := demotest.MustRun(t, d, 200)
+	m := demotest.Metrics[condition.Metrics](t, res)
+	rev := demotest.Reveal(t, d, res)
+	for i, r := range rev {
+		t.Logf("%d %s: %s", i+1, demos.ChoiceKey(r.Choice), r.Measured)
+	}
+	if rev[0].Choice == 2 || (m.ProducerWaits > 0) != (rev[0].Choice == 1) || (m.Rewaits > 0) != (rev[1].Choice == 1) {
+		t.Errorf("choices %d (%s), %d (%s) for %+v", rev[0].Choice, rev[0].Measured, rev[1].Choice, rev[1].Measured, m)
+	}
+}
+
+// checkWording holds the quiz to ≤ 2 lines at 80 columns and choices of
+// ≤ 60 characters.
+func checkWording(t *testing.T, d demos.Demo, knobs ...string) {
+	t.Helper()
+	for i, a := range demotest.Knobs(t, d, knobs...).Ask() {
+		if n := wrappedLines(a.Text, 80); n > 2 {
+			t.Errorf("question %d takes %d lines at 80 columns: %q", i+1, n, a.Text)
+		}
+		for _, c := range a.Choices {
+			if n := utf8.RuneCountInString(c); n > 60 {
+				t.Errorf("question %d: choice of %d characters: %q", i+1, n, c)
+			}
+		}
+	}
+}
+
+// wrappedLines is how many lines s takes, wrapped at width by words.
+func wrappedLines(s string, width int) int {
+	n, col := 1, 0
+	for _, w := range strings.Fields(s) {
+		l := utf8.RuneCountInString(w)
+		switch {
+		case col == 0:
+			col = l
+		case col+1+l <= width:
+			col += 1 + l
+		default:
+			n, col = n+1, l
+		}
+	}
+	return n
+}

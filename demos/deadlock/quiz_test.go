@@ -1,0 +1,111 @@
+package deadlock_test
+
+import (
+	"strings"
+	"testing"
+	"testing/synctest"
+	"unicode/utf8"
+
+	"github.com/pardemo/pardemo/demos"
+	"github.com/pardemo/pardemo/demos/deadlock"
+	"github.com/pardemo/pardemo/demos/internal/demotest"
+	"github.com/pardemo/pardemo/internal/ev"
+)
+
+func TestQuizAnswersFromTheMetrics(t *testing.T) {
+	d := deadlock.New()
+	if err := d.CheckQuiz(); err != nil {
+		t.Fatal(err)
+	}
+	checkWording(t, d)
+	checkWording(t, d, "ordered", "workers=8")
+	cases := []struct {
+		m    deadlock.Metrics
+		want int
+	}{
+		{deadlock.Metrics{DeadlockDetected: true, DetectedBy: "graph", Workers: 2,
+			Cycle: []string{"worker-1", "lock-B", "worker-2", "lock-A"}}, 1},
+		{deadlock.Metrics{Completed: true, Workers: 2, Cycle: []string{}}, 0},
+		{deadlock.Metrics{Ordered: true, Completed: true, Workers: 5, Cycle: []string{}}, 0},
+		{deadlock.Metrics{DetectedBy: "watchdog", Workers: 2, Cycle: []string{}}, -1},
+	}
+	for _, c := range cases {
+		rev := demotest.Reveal(t, d, ev.Result{Metrics: c.m})
+		if rev[0].Choice != c.want {
+			t.Errorf("%+v: choice %d (%s), want %d", c.m, rev[0].Choice, rev[0].Measured, c.want)
+		}
+	}
+}
+
+// On the cookbook's pacing (a synctest bubble) the ring always
+// deadlocks, and the ordered ring always finishes: --ordered changes the
+// answer, read from the run.
+func TestQuizAnswersFromPacedRuns(t *testing.T) {
+	d := deadlock.New()
+	for _, c := range []struct {
+		knobs []string
+		want  int
+	}{
+		{nil, 1},
+		{[]string{"workers=4"}, 1},
+		{[]string{"ordered"}, 0},
+		{[]string{"ordered", "workers=4"}, 0},
+	} {
+		synctest.Test(t, func(t *testing.T) {
+			res, _ := demotest.MustRun(t, d, 1, c.knobs...)
+			rev := demotest.Reveal(t, d, res, c.knobs...)
+			if rev[0].Choice != c.want {
+				t.Errorf("%v: choice %d (%s), want %d", c.knobs, rev[0].Choice, rev[0].Measured, c.want)
+			}
+		})
+	}
+}
+
+// A real run at a high speed: the answer matches what the run saw.
+func TestQuizAnswersFromTheRun(t *testing.T) {
+	d := deadlock.New()
+	res, _ := demotest.MustRun(t, d, 10)
+	m := demotest.Metrics[deadlock.Metrics](t, res)
+	rev := demotest.Reveal(t, d, res)
+	t.Logf("%s: %s", demos.ChoiceKey(rev[0].Choice), rev[0].Measured)
+	want := 0
+	if m.DeadlockDetected {
+		want = 1
+	}
+	if rev[0].Choice != want {
+		t.Errorf("choice %d (%s), want %d", rev[0].Choice, rev[0].Measured, want)
+	}
+}
+
+// checkWording holds the quiz to ≤ 2 lines at 80 columns and choices of
+// ≤ 60 characters.
+func checkWording(t *testing.T, d demos.Demo, knobs ...string) {
+	t.Helper()
+	for i, a := range demotest.Knobs(t, d, knobs...).Ask() {
+		if n := wrappedLines(a.Text, 80); n > 2 {
+			t.Errorf("question %d takes %d lines at 80 columns: %q", i+1, n, a.Text)
+		}
+		for _, c := range a.Choices {
+			if n := utf8.RuneCountInString(c); n > 60 {
+				t.Errorf("question %d: choice of %d characters: %q", i+1, n, c)
+			}
+		}
+	}
+}
+
+// wrappedLines is how many lines s takes, wrapped at width by words.
+func wrappedLines(s string, width int) int {
+	n, col := 1, 0
+	for _, w := range strings.Fields(s) {
+		l := utf8.RuneCountInString(w)
+		switch {
+		case col == 0:
+			col = l
+		case col+1+l <= width:
+			col += 1 + l
+		default:
+			n, col = n+1, l
+		}
+	}
+	return n
+}

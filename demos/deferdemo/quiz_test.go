@@ -1,0 +1,89 @@
+package deferdemo_test
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/pardemo/pardemo/demos"
+	"github.com/pardemo/pardemo/demos/deferdemo"
+	"github.com/pardemo/pardemo/demos/internal/demotest"
+	"github.com/pardemo/pardemo/internal/ev"
+)
+
+func TestQuizAnswersFromTheMetrics(t *testing.T) {
+	d := deferdemo.New()
+	if err := d.CheckQuiz(); err != nil {
+		t.Fatal(err)
+	}
+	checkWording(t, d)
+	checkWording(t, d, "no-defer")
+	cases := []struct {
+		m    deferdemo.Metrics
+		want int
+	}{
+		{deferdemo.Metrics{UseDefer: true, Primitives: 4, PanicsRecovered: 4}, 0},
+		{deferdemo.Metrics{Primitives: 4, PanicsRecovered: 4, LeftHeld: 4}, 1},
+		{deferdemo.Metrics{Primitives: 4, PanicsRecovered: 4, LeftHeld: 1}, 2},
+		{deferdemo.Metrics{}, -1},
+	}
+	for _, c := range cases {
+		rev := demotest.Reveal(t, d, ev.Result{Metrics: c.m})
+		if rev[0].Choice != c.want {
+			t.Errorf("%+v: choice %d (%s), want %d", c.m, rev[0].Choice, rev[0].Measured, c.want)
+		}
+	}
+}
+
+// Real runs at a high speed: with defer nothing stays held; releasing by
+// hand (--no-defer), every primitive does.
+func TestQuizAnswersFromTheRun(t *testing.T) {
+	d := deferdemo.New()
+	for _, c := range []struct {
+		knobs []string
+		want  int
+	}{
+		{nil, 0},
+		{[]string{"no-defer"}, 1},
+	} {
+		res, _ := demotest.MustRun(t, d, 100, c.knobs...)
+		rev := demotest.Reveal(t, d, res, c.knobs...)
+		t.Logf("%v: %s: %s", c.knobs, demos.ChoiceKey(rev[0].Choice), rev[0].Measured)
+		if rev[0].Choice != c.want {
+			t.Errorf("%v: choice %d (%s), want %d", c.knobs, rev[0].Choice, rev[0].Measured, c.want)
+		}
+	}
+}
+
+// checkWording holds the quiz to ≤ 2 lines at 80 columns and choices of
+// ≤ 60 characters.
+func checkWording(t *testing.T, d demos.Demo, knobs ...string) {
+	t.Helper()
+	for i, a := range demotest.Knobs(t, d, knobs...).Ask() {
+		if n := wrappedLines(a.Text, 80); n > 2 {
+			t.Errorf("question %d takes %d lines at 80 columns: %q", i+1, n, a.Text)
+		}
+		for _, c := range a.Choices {
+			if n := utf8.RuneCountInString(c); n > 60 {
+				t.Errorf("question %d: choice of %d characters: %q", i+1, n, c)
+			}
+		}
+	}
+}
+
+// wrappedLines is how many lines s takes, wrapped at width by words.
+func wrappedLines(s string, width int) int {
+	n, col := 1, 0
+	for _, w := range strings.Fields(s) {
+		l := utf8.RuneCountInString(w)
+		switch {
+		case col == 0:
+			col = l
+		case col+1+l <= width:
+			col += 1 + l
+		default:
+			n, col = n+1, l
+		}
+	}
+	return n
+}

@@ -1,0 +1,103 @@
+package event_test
+
+import (
+	"strings"
+	"testing"
+	"testing/synctest"
+	"unicode/utf8"
+
+	"github.com/pardemo/pardemo/demos"
+	"github.com/pardemo/pardemo/demos/event"
+	"github.com/pardemo/pardemo/demos/internal/demotest"
+	"github.com/pardemo/pardemo/internal/ev"
+)
+
+func TestQuizAnswersFromTheMetrics(t *testing.T) {
+	d := event.New()
+	if err := d.CheckQuiz(); err != nil {
+		t.Fatal(err)
+	}
+	checkWording(t, d)
+	checkWording(t, d, "items=30", "work=10")
+	cases := []struct {
+		m    event.Metrics
+		want int
+	}{
+		{event.Metrics{Items: 10, Produced: 10, Pulses: 10, Consumed: 10, CaughtPulses: 10}, 0},
+		{event.Metrics{Items: 10, Produced: 10, Pulses: 10, Consumed: 5, CaughtPulses: 5, MissedPulses: 5, LeftOver: 5}, 1},
+		{event.Metrics{Items: 10, Produced: 10, Pulses: 10, MissedPulses: 10, LeftOver: 10}, 2},
+		{event.Metrics{Items: 10}, -1},
+	}
+	for _, c := range cases {
+		rev := demotest.Reveal(t, d, ev.Result{Metrics: c.m})
+		if rev[0].Choice != c.want {
+			t.Errorf("%+v: choice %d (%s), want %d", c.m, rev[0].Choice, rev[0].Measured, c.want)
+		}
+	}
+}
+
+// On the cookbook's pacing (a synctest bubble): a consumer busy for 3
+// story-seconds misses every other pulse; one busy for 1 catches all.
+func TestQuizAnswersFromPacedRuns(t *testing.T) {
+	d := event.New()
+	for _, c := range []struct {
+		knobs []string
+		want  int
+	}{
+		{nil, 1},
+		{[]string{"work=1"}, 0},
+	} {
+		synctest.Test(t, func(t *testing.T) {
+			res, _ := demotest.MustRun(t, d, 1, c.knobs...)
+			rev := demotest.Reveal(t, d, res, c.knobs...)
+			if rev[0].Choice != c.want {
+				t.Errorf("%v: choice %d (%s), want %d", c.knobs, rev[0].Choice, rev[0].Measured, c.want)
+			}
+		})
+	}
+}
+
+// A real run at a high speed: when the lesson showed (pulses missed), the
+// answer is "some", never "all".
+func TestQuizAnswersFromTheRun(t *testing.T) {
+	d := event.New()
+	res, _ := demotest.MustRun(t, d, 200)
+	rev := demotest.Reveal(t, d, res)
+	t.Logf("%s: %s", demos.ChoiceKey(rev[0].Choice), rev[0].Measured)
+	if res.Observed && rev[0].Choice != 1 {
+		t.Errorf("pulses missed, yet choice %d (%s)", rev[0].Choice, rev[0].Measured)
+	}
+}
+
+// checkWording holds the quiz to ≤ 2 lines at 80 columns and choices of
+// ≤ 60 characters.
+func checkWording(t *testing.T, d demos.Demo, knobs ...string) {
+	t.Helper()
+	for i, a := range demotest.Knobs(t, d, knobs...).Ask() {
+		if n := wrappedLines(a.Text, 80); n > 2 {
+			t.Errorf("question %d takes %d lines at 80 columns: %q", i+1, n, a.Text)
+		}
+		for _, c := range a.Choices {
+			if n := utf8.RuneCountInString(c); n > 60 {
+				t.Errorf("question %d: choice of %d characters: %q", i+1, n, c)
+			}
+		}
+	}
+}
+
+// wrappedLines is how many lines s takes, wrapped at width by words.
+func wrappedLines(s string, width int) int {
+	n, col := 1, 0
+	for _, w := range strings.Fields(s) {
+		l := utf8.RuneCountInString(w)
+		switch {
+		case col == 0:
+			col = l
+		case col+1+l <= width:
+			col += 1 + l
+		default:
+			n, col = n+1, l
+		}
+	}
+	return n
+}

@@ -1,0 +1,48 @@
+package threadtimer_test
+
+import (
+	"testing"
+	"testing/synctest"
+
+	"github.com/pardemo/pardemo/demos/internal/demotest"
+	"github.com/pardemo/pardemo/demos/threadtimer"
+	"github.com/pardemo/pardemo/internal/ev"
+)
+
+// Each choice, from hand-built metrics of the defaults (5 greetings of
+// 10 story-s work: 5 alive at the peak).
+func TestQuizAnswersFromMetrics(t *testing.T) {
+	d := threadtimer.New()
+	if err := d.CheckQuiz(); err != nil {
+		t.Fatal(err)
+	}
+	for live, want := range map[int]int{1: 0, 2: 1, 5: 2, 6: 2, 3: -1} {
+		m := threadtimer.Metrics{Ticks: 5, MaxLive: live, Level: 10}
+		if rev := demotest.Reveal(t, d, ev.Result{Metrics: m}); rev[0].Choice != want {
+			t.Errorf("max live %d: choice %d (%s), want %d", live, rev[0].Choice, rev[0].Measured, want)
+		}
+	}
+}
+
+// Real runs in fake time: the peak is one per greeting up to work ÷
+// interval, and one when the work is shorter than the interval.
+func TestQuizAnswersFromARun(t *testing.T) {
+	for _, c := range []struct {
+		knobs []string
+		want  int
+	}{
+		{nil, 2},
+		{[]string{"work=0"}, 0},
+		{[]string{"work=1", "ticks=6"}, 1},
+		{[]string{"work=4", "ticks=10"}, 2},
+	} {
+		synctest.Test(t, func(t *testing.T) {
+			d := threadtimer.New()
+			res, _ := demotest.MustRun(t, d, 100, c.knobs...)
+			rev := demotest.Reveal(t, d, res, c.knobs...)
+			if rev[0].Choice != c.want {
+				t.Errorf("%v: choice %d (%s), want %d", c.knobs, rev[0].Choice, rev[0].Measured, c.want)
+			}
+		})
+	}
+}

@@ -15,7 +15,7 @@ export GOTOOLCHAIN := local
 STATICCHECK_VERSION := 0.8.2
 STATICCHECK ?= $(shell command -v staticcheck 2>/dev/null || echo "$$($(GO) env GOPATH)/bin/staticcheck")
 
-.PHONY: all build run-all test vet lint tools unit race chaos chaos-short e2e bench docs check-docs man install-man clean verify
+.PHONY: all build run-all test vet lint tools unit race chaos chaos-short e2e bench docs check-docs man install-man clean verify race-demo
 
 all: build
 
@@ -68,6 +68,12 @@ chaos-short:
 VERIFY_TRIALS ?= 2
 verify: build
 	./$(BIN) verify --trials $(VERIFY_TRIALS)
+
+# The race-detector lesson: the plain data race as a program of its own,
+# built with go build -race (needs the Go toolchain and a C compiler; the
+# binary is cached per Go version), run, and its report explained.
+race-demo: build
+	./$(BIN) race --plain --detector
 
 # Only the end-to-end tests of the real command line.
 e2e:

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/pardemo/pardemo/demos"
 )
@@ -43,6 +44,7 @@ func (a *app) demoCommand(d demos.Demo, use string) *cobra.Command {
 	knobs := d.Bind()
 	var trials *int    // the generic --trials, when the scenario gets it
 	var notes []string // deprecation notes, printed once the command line is known to be good
+	var counts []int   // the swept knob's counts, when it was given a list (a sweep)
 	c := &cobra.Command{
 		Use:   use,
 		Short: d.ID + "  " + d.Title,
@@ -55,12 +57,37 @@ func (a *app) demoCommand(d demos.Demo, use string) *cobra.Command {
 			}
 			return nil
 		},
-		RunE: func(c *cobra.Command, _ []string) error {
+		RunE: func(c *cobra.Command, _ []string) (err error) {
 			if err := knobs.Check(); err != nil {
 				return &usageError{err.Error()}
 			}
+			if err := a.checkView(counts != nil || trials != nil && *trials > 1); err != nil {
+				return err
+			}
+			quiz, err := a.quizWanted(c, d, knobs, trials)
+			answered := c.Flags().Changed("answer")
+			if err != nil {
+				return err
+			}
+			tl, err := a.startTools(trials, counts != nil) // --trace, --cpuprofile (gotools.go)
+			if err != nil {
+				return err
+			}
+			defer a.stopTools(tl, &err)
 			for _, n := range notes {
 				fmt.Fprintf(a.io.Err, "pardemo: %s\n", n)
+			}
+			if counts != nil {
+				if trials != nil && c.Flags().Changed("trials") {
+					return usagef("--trials cannot be combined with a sweep (--%s %s): a sweep times runs, --trials counts outcomes", d.SweepKnob, joinCounts(counts))
+				}
+				if quiz {
+					return usagef("--quiz asks about one run; a sweep (--%s %s) times many: give one count", d.SweepKnob, joinCounts(counts))
+				}
+				return a.runSweep(d, knobs, counts)
+			}
+			if quiz {
+				return a.runQuiz(d, knobs, answered)
 			}
 			if trials != nil && *trials > 1 {
 				return a.runTrialsCommand(d, knobs, *trials)
@@ -69,7 +96,13 @@ func (a *app) demoCommand(d demos.Demo, use string) *cobra.Command {
 		},
 	}
 	for _, p := range knobs.Params() {
-		f := c.Flags().VarPF(&knob{p: p, knobs: knobs}, p.Name, "", p.Describe())
+		var value pflag.Value = &knob{p: p, knobs: knobs}
+		usage := p.Describe()
+		if p.Name == d.SweepKnob {
+			value = &sweepFlag{knob: knob{p: p, knobs: knobs}, counts: &counts}
+			usage += fmt.Sprintf("; a list of up to %d counts (1,2,4,8) sweeps them: see 'Sweeps' in docs/design.md", demos.MaxSweepCounts)
+		}
+		f := c.Flags().VarPF(value, p.Name, "", usage)
 		if p.Kind == demos.BoolKind {
 			f.NoOptDefVal = "true"
 		}
@@ -140,7 +173,7 @@ func completeKnob(p demos.Param) cobra.CompletionFunc {
 }
 
 func (a *app) runDemo(d demos.Demo, knobs *demos.Bound) error {
-	_, _, err := demos.Execute(a.ctx, d, a.configFor(d, knobs), a.renderer())
+	_, _, err := demos.Execute(a.ctx, d, a.configFor(d, knobs), a.tools.wrap(a.renderer()))
 	if err != nil && a.json {
 		return renderedError{err}
 	}

@@ -207,7 +207,7 @@ func show(l line) string {
 var eventKinds = []string{"start", "acquire", "release", "wait", "wake", "send", "recv", "step", "note", "warn", "phase", "done"}
 
 func checkEvent(l line) error {
-	if err := shape(l, map[string]string{"type": "string", "t_ms": "number", "actor": "string", "kind": "string", "msg": "nonempty", "attrs": "object"}, nil); err != nil {
+	if err := shape(l, map[string]string{"type": "string", "t_ms": "number", "actor": "string", "kind": "string", "msg": "nonempty", "attrs": "object"}, map[string]string{"tone": "nonempty"}); err != nil {
 		return err
 	}
 	if k := l.str("kind"); !slices.Contains(eventKinds, k) {
@@ -224,8 +224,11 @@ func checkResult(l line, demo string) error {
 	}
 	err := shape(l, map[string]string{"type": "string", "schema": "int", "demo": "string", "seed": "int", "speed": "number",
 		"knobs": "object", "wall_ms": "number", "verdict": "nonempty", "lesson_observed": "bool", "metrics": "object"},
-		map[string]string{"hint": "nonempty"})
+		map[string]string{"hint": "nonempty", "quiz": "object"})
 	if err != nil {
+		return err
+	}
+	if err := checkQuizField(l); err != nil { // --quiz: quiz_test.go
 		return err
 	}
 	if got := l.str("demo"); got != demo {
@@ -334,7 +337,7 @@ func checkRunAll(lines []line) error {
 	}
 	var names []string
 	for _, r := range rows {
-		if err := shape(r, map[string]string{"demo": "string", "wall_ms": "number", "verdict": "nonempty", "short_verdict": "nonempty", "lesson_observed": "bool", "failed": "bool"}, nil); err != nil {
+		if err := shape(r, map[string]string{"demo": "string", "wall_ms": "number", "verdict": "nonempty", "short_verdict": "nonempty", "lesson_observed": "bool", "failed": "bool"}, map[string]string{"quiz": "object"}); err != nil {
 			return fmt.Errorf("summary row: %v", err)
 		}
 		names = append(names, r.str("demo"))

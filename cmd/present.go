@@ -91,7 +91,11 @@ On a terminal each scenario starts on a clean screen under a title card
 --chapter, --from and --only choose the scenarios. With --pause (stdin a
 terminal) run-all waits after each scenario: Enter goes on, s skips the
 next one, r repeats this one, b goes back one, q quits. --talk prints the
-lesson's talking points ("what to notice") before each scenario.`,
+lesson's talking points ("what to notice") before each scenario. With
+--quiz the course is a quiz: each scenario's questions come at its title
+card, one answer each from the terminal (a key) or from stdin (a line), in
+course order, and the summary shows the score; on a terminal it pauses
+after each reveal, as --pause does.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			for _, name := range []string{"only", "from"} {
@@ -99,6 +103,12 @@ lesson's talking points ("what to notice") before each scenario.`,
 					// Not "everything": a typo must not start the whole course.
 					return usagef("--%s needs a scenario name (see 'pardemo list')", name)
 				}
+			}
+			if err := a.checkView(false); err != nil {
+				return err
+			}
+			if err := a.refuseTools("run-all"); err != nil {
+				return err
 			}
 			return a.runAll(o)
 		},
@@ -154,7 +164,9 @@ func (a *app) runAll(o runAllOpts) error {
 	present := !a.json
 	screen := present && a.io.OutTTY
 	th := a.theme()
-	pause := o.pause && a.io.InTTY && !a.json
+	// --quiz on a terminal pauses too: the reveal stays on screen until
+	// a key, instead of being cleared by the next title card.
+	pause := (o.pause || a.quiz) && a.io.InTTY && !a.json
 	keys := newKeyReader(a.io.In)
 
 	results := make([]*ui.SummaryRow, len(list))
@@ -166,14 +178,26 @@ func (a *app) runAll(o runAllOpts) error {
 			}
 			a.titleCard(th, d, i, len(list), o.talk)
 		}
-		res, wall, err := demos.Execute(a.ctx, d, a.configFor(d, d.Bind()), out)
+		knobs := d.Bind()
+		cfg := a.configFor(d, knobs)
+		if a.quiz && d.Questions > 0 {
+			// run-all --quiz: the questions at the title card, one answer
+			// each from the terminal or a line of stdin, in course order.
+			answers, qerr := a.askQuiz(d, knobs, keys, false)
+			if qerr != nil {
+				out.Summary(rowsOf(results))
+				return qerr // nothing rendered it: with --json, the error line follows the summary
+			}
+			cfg.Answers = answers
+		}
+		res, wall, err := demos.Execute(a.ctx, d, cfg, out)
 		var lost *ui.WriteError
 		if errors.Is(err, demos.ErrInterrupted) || errors.As(err, &lost) {
 			// Ctrl-C, or nobody can read the rest: stop here.
 			out.Summary(rowsOf(results))
 			return renderedIf(a.json, err)
 		}
-		row := ui.SummaryRow{Demo: d.Name, Chapter: d.Chapter, Wall: wall, Verdict: res.Verdict, Short: res.ShortVerdict(), Observed: res.Observed}
+		row := ui.SummaryRow{Demo: d.Name, Chapter: d.Chapter, Wall: wall, Verdict: res.Verdict, Short: res.ShortVerdict(), Observed: res.Observed, Quiz: res.Quiz}
 		if err != nil {
 			row.Failed, row.Verdict = true, oneLine(err.Error())
 			row.Short = ev.Clip(row.Verdict, ev.ShortMax)

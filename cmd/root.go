@@ -80,6 +80,7 @@ type app struct {
 	answer     string // --answer: the quiz answers for scripts, "b" or "b,a"
 	trace      string // --trace FILE: a runtime/trace of the run
 	cpuprofile string // --cpuprofile FILE: a pprof CPU profile of the run
+	tools      *tools // the running --trace/--cpuprofile (gotools.go)
 }
 
 // Run executes one command line and returns its exit code. src holds the
@@ -198,8 +199,8 @@ Start with 'pardemo list', then try 'pardemo race' and 'pardemo race --lock'.`,
 	pf.Var(newChoice(&a.view, "text", "timeline"), "view", "text: the events as they happen; timeline: a swimlane of who ran, waited and held what, drawn after the run")
 	pf.VarPF(newBool(&a.quiz), "quiz", "", "predict, then reveal: answer the scenario's questions before it runs, see the measured answers after").NoOptDefVal = "true"
 	pf.StringVar(&a.answer, "answer", "", "the --quiz answers, one letter per question, comma-separated (\"b\" or \"b,a\"), instead of asking")
-	pf.StringVar(&a.trace, "trace", "", "write a runtime/trace of the run to this file, for 'go tool trace'")
-	pf.StringVar(&a.cpuprofile, "cpuprofile", "", "write a pprof CPU profile of the run to this file, for 'go tool pprof'")
+	pf.StringVar(&a.trace, "trace", "", "write a runtime/trace of the run to this file, for 'go tool trace': each actor is a task; pardemo's own process only, not its child processes")
+	pf.StringVar(&a.cpuprofile, "cpuprofile", "", "write a pprof CPU profile of the run to this file, for 'go tool pprof': pardemo's own process only, not its child processes")
 
 	words := func(w ...string) cobra.CompletionFunc {
 		return func(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
@@ -216,7 +217,7 @@ Start with 'pardemo list', then try 'pardemo race' and 'pardemo race --lock'.`,
 	}
 
 	root.AddGroup(&cobra.Group{ID: "lab", Title: "Lab commands:"})
-	for _, c := range []*cobra.Command{a.newList(), a.newExplain(), a.newSource(), a.newRunAll(), a.newVerify()} {
+	for _, c := range []*cobra.Command{a.newList(), a.newExplain(), a.newSource(), a.newRunAll(), a.newVerify(), a.newTimeline()} {
 		c.GroupID = "lab"
 		root.AddCommand(c)
 	}
@@ -251,10 +252,11 @@ Start with 'pardemo list', then try 'pardemo race' and 'pardemo race --lock'.`,
 		}
 	}
 	visit(root, func(c *cobra.Command) { c.Args = usageArgs(c.Args) })
+	refuseQuizFlags(root) // verify takes neither --quiz nor --answer, run-all no --answer
 	// The global flags are a scenario run's; a lab command takes only
 	// those it uses, and its help lists only those.
 	for name, allowed := range map[string][]string{
-		"list": {"json", "color"}, "explain": {"color"}, "source": {"color"}, "completion": nil,
+		"list": {"json", "color"}, "timeline": {"color"}, "explain": {"color"}, "source": {"color"}, "completion": nil,
 	} {
 		if c, _, err := root.Find([]string{name}); err == nil && c != root {
 			visit(c, func(c *cobra.Command) { limitGlobals(root, c, allowed) })
@@ -574,8 +576,8 @@ func (a *app) config(knobs *demos.Bound) demos.Config {
 		a.seed, a.seedSet = rand.Int64N(1_000_000_000), true
 	}
 	q := a.quiet
-	if q == demos.QuietAuto && a.json {
-		q = demos.QuietOff // scripts get every event unless they ask for --quiet
+	if q == demos.QuietAuto && (a.json || a.view == "timeline") {
+		q = demos.QuietOff // scripts and the timeline get every event unless --quiet is given
 	}
 	return demos.Config{Seed: a.seed, Speed: a.speed, Knobs: knobs, Watchdog: a.watchdog, Quiet: q}
 }
@@ -593,6 +595,9 @@ func (a *app) configFor(d demos.Demo, knobs *demos.Bound) demos.Config {
 func (a *app) renderer() ui.Renderer {
 	if a.json {
 		return ui.NewJSON(a.io.Out)
+	}
+	if a.view == "timeline" {
+		return a.timeline()
 	}
 	t := ui.NewText(a.io.Out, ui.NewTheme(a.io.UseColor(a.color)))
 	if a.io.OutTTY {

@@ -274,6 +274,12 @@ that speed instead of its default, and says so.`,
 		Example: "  pardemo verify race --trials 20\n  pardemo verify 'race --lock' 'tickets --lock'\n  pardemo verify --trials 3 --json",
 		Args:    cobra.ArbitraryArgs,
 		RunE: func(c *cobra.Command, args []string) error {
+			if err := a.checkView(true); err != nil {
+				return err
+			}
+			if err := a.refuseTools("verify"); err != nil {
+				return err
+			}
 			targets, err := a.parseTargets(args)
 			if err != nil {
 				return err

@@ -109,6 +109,9 @@ func (k *Knobs) Int(dst *int, name, usage string, def, lo, hi int) {
 	k.add(Param{Name: name, Usage: usage, Kind: IntKind, Default: strconv.Itoa(def), Min: int64(lo), Max: int64(hi),
 		get: func() string { return strconv.Itoa(*dst) },
 		set: func(s string) error {
+			if !thousands(strings.TrimSpace(s)) {
+				return fmt.Errorf("want a whole number from %s to %s (a comma only groups thousands, as in 1,000)", ev.Int(lo), ev.Int(hi))
+			}
 			clean := strings.NewReplacer(",", "", "_", "").Replace(strings.TrimSpace(s))
 			n, err := strconv.ParseInt(clean, 10, 64)
 			if err != nil {
@@ -120,6 +123,21 @@ func (k *Knobs) Int(dst *int, name, usage string, def, lo, hi int) {
 			*dst = int(n)
 			return nil
 		}})
+}
+
+// thousands reports whether the commas of s, if any, group its digits in
+// threes (1,000,000): "1,2" is not twelve.
+func thousands(s string) bool {
+	if !strings.Contains(s, ",") {
+		return true
+	}
+	groups := strings.Split(strings.TrimLeft(s, "+-"), ",")
+	for i, g := range groups {
+		if (i == 0 && (len(g) < 1 || len(g) > 3)) || (i > 0 && len(g) != 3) {
+			return false
+		}
+	}
+	return true
 }
 
 // Float declares a number knob bounded to [lo, hi]; NaN and infinities are

@@ -19,6 +19,10 @@ type Config struct {
 	Watchdog time.Duration // end the run after this long without progress
 	Grace    time.Duration // how long a stopped scenario may take to return (default 1s)
 	Quiet    Quiet         // --quiet: key events only (QuietAuto: only when the scenario floods)
+	// Answers are the --quiz guesses, one choice index per question of
+	// Knobs.Ask(); non-nil makes Execute fill Result.Quiz (Bound.Grade)
+	// before the renderer's End.
+	Answers []int
 }
 
 // Stopped is the one way a scenario, or any code it runs, reports that it
@@ -153,6 +157,9 @@ func Execute(ctx context.Context, d Demo, cfg Config, out ui.Renderer) (ev.Resul
 	if err != nil {
 		rec.Close(func() { out.Fail(h, err.Error(), ExitCode(err)) })
 		return res, wall, err
+	}
+	if cfg.Answers != nil {
+		res.Quiz = cfg.Knobs.Grade(res, cfg.Answers)
 	}
 	rec.Close(func() { out.End(h, res, wall) })
 	// The result line is the run's point: if it, or anything before it,

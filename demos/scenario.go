@@ -64,6 +64,9 @@ type Scenario[O, M any] struct {
 	// Quiz is one or two predict-then-reveal questions (`--quiz`), each
 	// answered from the run's metrics; see demos/quiz.go.
 	Quiz []Question[O, M]
+	// Sweep, when set, lets the pool-size knob take a list (`--workers
+	// 1,2,4,8`) and compare the times; see demos/sweep.go.
+	Sweep *Sweep[O, M]
 }
 
 // Demo turns the typed definition into the value the registry and the
@@ -77,7 +80,15 @@ func (s Scenario[O, M]) Demo() Demo {
 		Outcomes:      outcomeInfos(s.Outcomes),
 		checkOutcomes: func() error { return validOutcomes(s.Outcomes) },
 		Questions:     len(s.Quiz),
-		checkQuiz:     func() error { return validQuiz(s.Quiz, new(O)) },
+		checkQuiz:     func(opts any) error { return validQuiz(s.Quiz, opts.(*O)) },
+		SweepKnob:     sweepKnob(s.Sweep),
+		checkSweep: func() error {
+			k := &Knobs{set: map[string]bool{}}
+			if s.Knobs != nil {
+				s.Knobs(k, new(O))
+			}
+			return validSweep(s.Sweep, k)
+		},
 		bind: func() *Bound {
 			o := new(O)
 			b := &Bound{Knobs: Knobs{set: map[string]bool{}}}
@@ -120,6 +131,7 @@ func (s Scenario[O, M]) Demo() Demo {
 				return revealAll(s.Quiz, o, m)
 			}
 			b.opts = o
+			b.sweep = s.Sweep.bind(o)
 			return b
 		},
 	}
@@ -148,10 +160,22 @@ type Demo struct {
 
 	// Questions is how many quiz questions the scenario declares.
 	Questions int
+	// SweepKnob is the knob that takes a list of counts (`--workers
+	// 1,2,4,8`), "" when the scenario declares no sweep.
+	SweepKnob string
 
 	bind          func() *Bound
 	checkOutcomes func() error
-	checkQuiz     func() error
+	checkQuiz     func(opts any) error // opts: a *O at the knobs' defaults
+	checkSweep    func() error
+}
+
+// CheckSweep reports a malformed sweep declaration.
+func (d Demo) CheckSweep() error {
+	if d.checkSweep == nil {
+		return nil
+	}
+	return d.checkSweep()
 }
 
 // CheckQuiz reports a malformed quiz declaration.
@@ -159,7 +183,7 @@ func (d Demo) CheckQuiz() error {
 	if d.checkQuiz == nil {
 		return nil
 	}
-	return d.checkQuiz()
+	return d.checkQuiz(d.Bind().opts)
 }
 
 // CheckOutcomes reports a malformed outcome declaration.
@@ -190,6 +214,7 @@ type Bound struct {
 	classify func(ev.Result) OutcomeInfo
 	ask      func() []Asked
 	reveal   func(ev.Result) []Revealed
+	sweep    *BoundSweep
 }
 
 // Ask words the scenario's quiz questions for these knobs (none: nil).

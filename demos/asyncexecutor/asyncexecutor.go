@@ -105,6 +105,7 @@ func New() demos.Demo {
 		},
 		Children: map[string]demos.ChildRole{roleWorker: worker},
 		Run:      run,
+		Quiz:     quiz,
 	}.Demo()
 }
 

@@ -84,7 +84,8 @@ func New() demos.Demo {
 			{Name: "illegal path", Class: demos.Forbidden, Desc: "a transition the table does not allow, or a path the seed does not replay",
 				When: func(o *Options, m Metrics) bool { return true }},
 		},
-		Run: run,
+		Run:  run,
+		Quiz: quiz,
 	}.Demo()
 }
 

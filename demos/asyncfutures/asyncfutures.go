@@ -71,7 +71,8 @@ func New() demos.Demo {
 			{Name: "wrong", Class: demos.Forbidden, Desc: "a wrong result, a callback off the loop, or in the wrong order",
 				When: func(o *Options, m Metrics) bool { return true }},
 		},
-		Run: run,
+		Run:  run,
+		Quiz: quiz,
 	}.Demo()
 }
 

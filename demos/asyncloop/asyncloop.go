@@ -74,7 +74,8 @@ func New() demos.Demo {
 			{Name: "wrong chain", Class: demos.Forbidden, Desc: "callbacks out of turn, a stop too early or too late, or two at once",
 				When: func(o *Options, m Metrics) bool { return true }},
 		},
-		Run: run,
+		Run:  run,
+		Quiz: quiz,
 	}.Demo()
 }
 

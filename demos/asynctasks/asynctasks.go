@@ -65,7 +65,8 @@ func New() demos.Demo {
 			{Name: "serial or wrong", Class: demos.Forbidden, Desc: "wrong results, no interleaving, or no overlap",
 				When: func(o *Options, m Metrics) bool { return true }},
 		},
-		Run: run,
+		Run:  run,
+		Quiz: quiz,
 	}.Demo()
 }
 

@@ -76,7 +76,8 @@ func New() demos.Demo {
 			{Name: "lost or not cancelled", Class: demos.Forbidden, Desc: "an item was not handled, a worker was not cancelled, or the wall beat the schedule",
 				When: func(o *Options, m Metrics) bool { return true }},
 		},
-		Run: run,
+		Run:  run,
+		Quiz: quiz,
 	}.Demo()
 }
 

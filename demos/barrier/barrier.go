@@ -68,6 +68,7 @@ func New() demos.Demo {
 		Explain:  lesson,
 		Lesson:   []string{"internal/sync/barrier.go", "demos/barrier/barrier.go", "demos/barrier/processes.go"},
 		Run:      run,
+		Quiz:     quiz,
 		Outcomes: outcomes,
 		Children: map[string]demos.ChildRole{workerRole: processWorker},
 	}.Demo()
@@ -134,7 +135,7 @@ func runGoroutines(ctx context.Context, env *demos.Env, ws []*worker, useBarrier
 			}
 			w.arrived = env.Now()
 			if w.meets && useBarrier {
-				env.Log(w.name, ev.Wait, fmt.Sprintf("reaches the barrier (%d of %d there)", b.Waiting()+1, b.Parties()))
+				env.Log(w.name, ev.Wait, fmt.Sprintf("reaches the barrier (%d of %d there)", b.Waiting()+1, b.Parties()), ev.AttrOn, "barrier")
 				if _, err := b.Wait(ctx); err != nil {
 					errs <- err
 					return

@@ -60,6 +60,7 @@ func New() demos.Demo {
 		Explain:  lesson,
 		Lesson:   []string{"demos/condition/condition.go"},
 		Run:      run,
+		Quiz:     quiz,
 		Outcomes: outcomes,
 	}.Demo()
 }

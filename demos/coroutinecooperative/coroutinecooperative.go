@@ -92,6 +92,7 @@ func New() demos.Demo {
 			return nil
 		},
 		Run:      run,
+		Quiz:     quiz,
 		Outcomes: outcomes,
 	}.Demo()
 }

@@ -63,6 +63,7 @@ func New() demos.Demo {
 			k.Int(&o.Buns, "buns", "buns on a tray, split at random between the two customers", 8, 2, 50)
 		},
 		Run:      run,
+		Quiz:     quiz,
 		Outcomes: outcomes,
 	}.Demo()
 }

@@ -59,6 +59,7 @@ func New() demos.Demo {
 			k.Int(&o.Times, "times", "turns each: Bruce plays, Alvin eats (the cookbook: 3)", 3, 1, 20)
 		},
 		Run:      run,
+		Quiz:     quiz,
 		Outcomes: outcomes,
 	}.Demo()
 }

@@ -77,6 +77,7 @@ func New() demos.Demo {
 			k.Choice(&o.Detector, "detector", "who notices the deadlock: a wait-for graph at once, or the run's --watchdog after its timeout", byGraph, byGraph, byWatchdog)
 		},
 		Run:      run,
+		Quiz:     quiz,
 		Outcomes: outcomes,
 	}.Demo()
 }
@@ -210,17 +211,17 @@ func work(ctx context.Context, env *demos.Env, t *table, w *worker) {
 		env.Logf(w.name, ev.Release, "stops waiting for %s", w.first)
 		return
 	}
-	env.Logf(w.name, ev.Acquire, "holds %s; pauses %g story-second before taking %s", w.first, pause, w.second)
+	env.Log(w.name, ev.Acquire, fmt.Sprintf("holds %s; pauses %g story-second before taking %s", w.first, pause, w.second), ev.AttrLock, w.first)
 	if err := env.Sleep(ctx, pause); err != nil {
 		t.release(w.first)
 		return
 	}
 	if err := t.acquire(ctx, w.name, w.second); err != nil {
-		env.Logf(w.name, ev.Release, "stops waiting for %s and lets go of %s", w.second, w.first)
+		env.Log(w.name, ev.Release, fmt.Sprintf("stops waiting for %s and lets go of %s", w.second, w.first), ev.AttrLock, w.first)
 		t.release(w.first)
 		return
 	}
-	env.Logf(w.name, ev.Acquire, "holds %s and %s: works %g story-second", w.first, w.second, hold)
+	env.Log(w.name, ev.Acquire, fmt.Sprintf("holds %s and %s: works %g story-second", w.first, w.second, hold), ev.AttrLock, w.second)
 	err := env.Sleep(ctx, hold)
 	if err == nil {
 		w.completed = true

@@ -55,7 +55,7 @@ func (t *table) acquire(ctx context.Context, worker, lock string) error {
 		}
 		if t.waiting[worker] != lock {
 			t.waiting[worker] = lock
-			t.env.Log(worker, ev.Wait, fmt.Sprintf("wants %s, held by %s: waits", lock, h), "lock", lock, "holder", h)
+			t.env.Log(worker, ev.Wait, fmt.Sprintf("wants %s, held by %s: waits", lock, h), ev.AttrLock, lock, "holder", h)
 			if t.detect && t.cycle == nil {
 				if c := t.cycleFrom(worker); c != nil {
 					t.cycle = c

@@ -48,6 +48,7 @@ func New() demos.Demo {
 		Explain:  lesson,
 		Lesson:   []string{"demos/deferdemo/deferdemo.go", "internal/sync/rlock.go", "internal/sync/semaphore.go"},
 		Run:      run,
+		Quiz:     quiz,
 		Outcomes: outcomes,
 	}.Demo()
 }

@@ -77,6 +77,7 @@ func New() demos.Demo {
 		Lesson:   []string{"demos/download/download.go"},
 		Run:      run,
 		Outcomes: outcomes,
+		Quiz:     quiz,
 		Children: map[string]demos.ChildRole{fetchRole: fetch},
 	}.Demo()
 }

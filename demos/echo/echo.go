@@ -95,6 +95,7 @@ func New() demos.Demo {
 		Explain:  lesson,
 		Lesson:   []string{"demos/echo/echo.go"},
 		Run:      run,
+		Quiz:     quiz,
 		Outcomes: outcomes,
 	}.Demo()
 }

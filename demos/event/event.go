@@ -51,6 +51,7 @@ func New() demos.Demo {
 		Explain:  lesson,
 		Lesson:   []string{"internal/sync/event.go", "demos/event/event.go"},
 		Run:      run,
+		Quiz:     quiz,
 		Outcomes: outcomes,
 	}.Demo()
 }

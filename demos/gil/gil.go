@@ -36,10 +36,13 @@ const (
 
 // Options are the scenario's knobs.
 type Options struct {
-	Count  int    // each CPU-bound job counts to this
-	Jobs   int    // jobs of each kind, and workers in the concurrent ways
-	Trials int    // CPU-bound timings to take, keeping the best
-	GIL    string // how the GIL is modelled: "lock" (one global lock) or "gomaxprocs" (runtime.GOMAXPROCS(1))
+	Count int // each CPU-bound job counts to this
+	Jobs  int // jobs of each kind
+	// Workers is the goroutines (CPython: threads) of the two concurrent
+	// ways; 0 means one per job, as many as Jobs.
+	Workers int
+	Trials  int    // CPU-bound timings to take, keeping the best
+	GIL     string // how the GIL is modelled: "lock" (one global lock) or "gomaxprocs" (runtime.GOMAXPROCS(1))
 }
 
 // Metrics are what the scenario measured.
@@ -56,6 +59,8 @@ type Metrics struct {
 	IdleCores IdleCores `json:"idle_cores"`
 	// one IO-bound wait (1 story-second) in real milliseconds at this --speed
 	WaitMs float64 `json:"wait_ms"`
+	// the workers of the two concurrent ways: --workers, or --jobs when that is 0
+	Workers int `json:"workers"`
 }
 
 // IdleCores is the machine's idle CPU during each CPU-bound way's trials,
@@ -89,7 +94,8 @@ func New() demos.Demo {
 		Python: "threading.Thread under the GIL", Go: "goroutines on every core (GOMAXPROCS)",
 		Knobs: func(k *demos.Knobs, o *Options) {
 			k.Int(&o.Count, "count", "each CPU-bound job counts to this", 10_000_000, 1_000, 100_000_000)
-			k.Int(&o.Jobs, "jobs", "jobs of each kind, and workers in the concurrent ways", 4, 1, 16)
+			k.Int(&o.Jobs, "jobs", "jobs of each kind", 4, 1, 16)
+			k.Int(&o.Workers, "workers", "workers (threads) of the two concurrent ways; 0 means one per job, as many as --jobs", 0, 0, 16)
 			k.Int(&o.Trials, "repeat", "time the CPU-bound ways this many times and keep the best", 5, 1, 10)
 			k.Choice(&o.GIL, "gil", "how the GIL is modelled: one global lock, or runtime.GOMAXPROCS(1)", modelLock, modelLock, modelGOMAXPROCS)
 		},
@@ -98,6 +104,8 @@ func New() demos.Demo {
 		Lesson:   []string{"demos/gil/model.go", "demos/gil/gil.go"},
 		Run:      run,
 		Outcomes: outcomes,
+		Quiz:     quiz,
+		Sweep:    sweep(),
 	}.Demo()
 }
 
@@ -125,6 +133,7 @@ func (w way) actor() string { return [...]string{"sequential", "gil", "all-cores
 // setup is one run's shape.
 type setup struct {
 	count, jobs, trials int
+	workers             int // goroutines of the concurrent ways: one per job unless --workers
 	model               string
 	cores               int           // runtime.GOMAXPROCS(0): goroutines that can compute at once
 	wait                time.Duration // one IO-bound wait in real time at this --speed
@@ -134,7 +143,7 @@ type setup struct {
 type times [3]time.Duration
 
 func run(ctx context.Context, env *demos.Env, o *Options) (ev.Result, error) {
-	s := setup{count: o.Count, jobs: o.Jobs, trials: o.Trials,
+	s := setup{count: o.Count, jobs: o.Jobs, trials: o.Trials, workers: workersOf(o),
 		model: o.GIL, cores: runtime.GOMAXPROCS(0), wait: env.Story(ioWait)}
 	introduce(env, s)
 
@@ -185,7 +194,7 @@ func measureCPU(ctx context.Context, env *demos.Env, s setup) (times, CoresUsed,
 		return CoresUsed{Sequential: round2(used[sequential]), GIL: round2(used[underGIL]), Parallel: round2(used[allCores])}
 	}
 	rounds := 0
-	for rounds < s.trials || (rounds < 2*s.trials && s.count*s.jobs*(rounds+1) <= maxSteps && starved(cores(), IdleCores{-1, -1, -1}, min(s.cores, s.jobs)) != "") {
+	for rounds < s.trials || (rounds < 2*s.trials && s.count*s.jobs*(rounds+1) <= maxSteps && starved(cores(), IdleCores{-1, -1, -1}, min(s.cores, s.jobs, s.workers)) != "") {
 		rounds++
 		for _, w := range ways {
 			idle0, _, ok0 := machineIdle()
@@ -258,9 +267,9 @@ func describe(s setup, w way) string {
 	case sequential:
 		return fmt.Sprintf("%d job(s) one after another", s.jobs)
 	case underGIL:
-		return fmt.Sprintf("%d worker(s) under the GIL", s.jobs)
+		return fmt.Sprintf("%d worker(s) under the GIL", min(s.workers, s.jobs))
 	}
-	return fmt.Sprintf("%d worker(s) on %d core(s)", s.jobs, s.cores)
+	return fmt.Sprintf("%d worker(s) on %d core(s)", min(s.workers, s.jobs), s.cores)
 }
 
 func durs(ds []time.Duration) string {
@@ -303,28 +312,24 @@ func runCPU(ctx context.Context, env *demos.Env, s setup, w way) (uint64, int64,
 	}
 	sums := make([]uint64, s.jobs)
 	errs := make([]error, s.jobs)
-	var wg sync.WaitGroup
-	for i := range s.jobs {
-		wg.Go(func() {
-			if gil == nil {
-				sums[i], errs[i] = countTo(s.count, alive)
-				return
+	each(s, func(i int) {
+		if gil == nil {
+			sums[i], errs[i] = countTo(s.count, alive)
+			return
+		}
+		// Under the GIL: no computing without holding it.
+		h := &holder{lock: gil}
+		defer h.drop()
+		if errs[i] = h.take(ctx); errs[i] != nil {
+			return
+		}
+		sums[i], errs[i] = countTo(s.count, func() error {
+			if err := alive(); err != nil {
+				return err
 			}
-			// Under the GIL: no computing without holding it.
-			h := &holder{lock: gil}
-			defer h.drop()
-			if errs[i] = h.take(ctx); errs[i] != nil {
-				return
-			}
-			sums[i], errs[i] = countTo(s.count, func() error {
-				if err := alive(); err != nil {
-					return err
-				}
-				return h.check(ctx)
-			})
+			return h.check(ctx)
 		})
-	}
-	wg.Wait()
+	})
 	var switches int64
 	if gil != nil {
 		switches = gil.switches.Load()
@@ -364,17 +369,13 @@ func runIO(ctx context.Context, env *demos.Env, s setup, w way) error {
 		gil = newInterpreterLock()
 	}
 	errs := make([]error, s.jobs)
-	var wg sync.WaitGroup
-	for i := range s.jobs {
-		wg.Go(func() {
-			if gil == nil {
-				errs[i] = env.Sleep(ctx, ioWait)
-				return
-			}
-			errs[i] = waitUnderGIL(ctx, env, gil, fmt.Sprintf("job-%d", i+1))
-		})
-	}
-	wg.Wait()
+	each(s, func(i int) {
+		if gil == nil {
+			errs[i] = env.Sleep(ctx, ioWait)
+			return
+		}
+		errs[i] = waitUnderGIL(ctx, env, gil, fmt.Sprintf("job-%d", i+1))
+	})
 	return errors.Join(errs...)
 }
 
@@ -436,7 +437,7 @@ func conclude(s setup, cpu, io times, used CoresUsed, idle IdleCores) ev.Result 
 		}
 		tb.Rows = append(tb.Rows, r)
 	}
-	m := Metrics{CPU: ms(cpu), IO: ms(io), Cores: s.cores, CoresUsed: used, IdleCores: idle, WaitMs: ev.Ms(s.wait)}
+	m := Metrics{CPU: ms(cpu), IO: ms(io), Cores: s.cores, CoresUsed: used, IdleCores: idle, WaitMs: ev.Ms(s.wait), Workers: s.workers}
 	res := ev.Result{
 		Metrics: m,
 		Tables:  []ev.Table{tb},
@@ -444,12 +445,15 @@ func conclude(s setup, cpu, io times, used CoresUsed, idle IdleCores) ev.Result 
 	}
 	j := judge(s.jobs, m)
 	res.Verdict = fmt.Sprintf("IO-bound: %s with %d workers under the GIL; CPU-bound: %s under the GIL, %s on %d core(s) (at most %d× is possible)",
-		factor(j.ioGIL), s.jobs, factor(j.cpuGIL), factor(j.cpuPar), s.cores, j.ideal)
+		factor(j.ioGIL), s.workers, factor(j.cpuGIL), factor(j.cpuPar), s.cores, j.ideal)
 	again := "running it again on a less busy machine, or a higher --repeat"
 	switch j.f {
 	case oneJob:
 		res.Verdict += ": one job has nothing to overlap with"
 		res.Hint = "--jobs 4"
+	case oneWorker:
+		res.Verdict += ": one worker runs one job at a time, so nothing overlaps"
+		res.Hint = "--workers 0 (one per job)"
 	case waitedEarly:
 		res.Verdict += fmt.Sprintf(": a wait ended before its story time (%s, %s and %s for %d, 1 and 1 story-s): a sleep cannot end early — please report it",
 			ev.Dur(io[sequential]), ev.Dur(io[underGIL]), ev.Dur(io[allCores]), s.jobs)
@@ -487,4 +491,32 @@ func conclude(s setup, cpu, io times, used CoresUsed, idle IdleCores) ev.Result 
 		}
 	}
 	return res
+}
+
+// workersOf is the goroutines of the concurrent ways: --workers, or one
+// per job when it is 0.
+func workersOf(o *Options) int {
+	if o.Workers == 0 {
+		return o.Jobs
+	}
+	return o.Workers
+}
+
+// each runs job(i) for every job on s.workers goroutines, worker g taking
+// jobs g, g+workers, g+2·workers, …: one goroutine per job when there are
+// at least as many workers as jobs.
+func each(s setup, job func(i int)) {
+	w := s.workers
+	if w <= 0 {
+		w = s.jobs
+	}
+	var wg sync.WaitGroup
+	for g := range min(w, s.jobs) {
+		wg.Go(func() {
+			for i := g; i < s.jobs; i += w {
+				job(i)
+			}
+		})
+	}
+	wg.Wait()
 }

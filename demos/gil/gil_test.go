@@ -100,7 +100,7 @@ func TestRealTimeShape(t *testing.T) {
 				t.Errorf("%s: %s has keys %v", model, kind, keys)
 			}
 		}
-		if _, ok := shape["cores"].(float64); !ok || len(shape) != 6 {
+		if _, ok := shape["cores"].(float64); !ok || len(shape) != 7 {
 			t.Errorf("%s: metrics JSON %v", model, shape)
 		}
 		// The CPU each counting way got, in cores: measured where the

@@ -16,6 +16,7 @@ type finding int
 const (
 	shown       finding = iota // the lesson: waits overlap under the GIL, counting only without it
 	oneJob                     // one job has nothing to overlap with
+	oneWorker                  // one worker runs the jobs one at a time: nothing overlaps
 	waitedEarly                // a wait ended before its story time: a bug
 	tooFast                    // the counting took no measurable time
 	waitsLate                  // the waits under the GIL took clearly more than one wait: the pace was not kept
@@ -48,12 +49,19 @@ func judge(jobs int, m Metrics) judgement {
 		cpuGIL: ratio(m.CPU.SequentialMs, m.CPU.GILMs), cpuPar: ratio(m.CPU.SequentialMs, m.CPU.ParallelMs),
 		ideal: max(1, min(m.Cores, jobs)),
 	}
+	workers := m.Workers
+	if workers <= 0 { // recorded before --workers: one per job
+		workers = jobs
+	}
+	j.ideal = max(1, min(j.ideal, workers))
+	// The concurrent ways overlap at most workers waits at a time.
+	rounds := float64((jobs + workers - 1) / workers)
 	if m.WaitMs > 0 {
 		speed := 1000 / m.WaitMs
 		pace := func(story, got float64) demos.Pace {
 			return demos.NewPace(speed, story*ioWait, time.Duration(got*float64(time.Millisecond)))
 		}
-		j.waits = [3]demos.Pace{pace(float64(jobs), m.IO.SequentialMs), pace(1, m.IO.GILMs), pace(1, m.IO.ParallelMs)}
+		j.waits = [3]demos.Pace{pace(float64(jobs), m.IO.SequentialMs), pace(rounds, m.IO.GILMs), pace(rounds, m.IO.ParallelMs)}
 	}
 	j.starved = starved(m.CoresUsed, m.IdleCores, j.ideal)
 	// What the lesson predicts, with room for a noisy machine: waiting
@@ -72,6 +80,8 @@ func judge(jobs int, m Metrics) judgement {
 	switch {
 	case jobs < 2:
 		j.f = oneJob
+	case workers < 2:
+		j.f = oneWorker
 	case j.waits[0].Early() || j.waits[1].Early() || j.waits[2].Early():
 		j.f = waitedEarly
 	case j.cpuGIL == 0 || j.cpuPar == 0:

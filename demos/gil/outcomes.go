@@ -36,6 +36,6 @@ var outcomes = []demos.Outcome[Options, Metrics]{
 		When: is(aboveCores)},
 	{Name: "wait ended early", Class: demos.Forbidden, Desc: "a wait took less than its story time: a sleep cannot end early",
 		When: is(waitedEarly)},
-	{Name: "timings strayed", Class: demos.Acceptable, Desc: "the timings did not show the shape (one job, one core, too little work, or stray counting times)",
+	{Name: "timings strayed", Class: demos.Acceptable, Desc: "the timings did not show the shape (one job, one worker, one core, too little work, or stray counting times)",
 		When: func(o *Options, m Metrics) bool { return true }},
 }

@@ -62,6 +62,7 @@ func New() demos.Demo {
 		Explain:  lesson,
 		Lesson:   []string{"demos/ipcmanager/ipcmanager.go", "internal/proc/manager.go"},
 		Run:      run,
+		Quiz:     quiz,
 		Children: map[string]demos.ChildRole{roleManager: manager, roleWorker: worker},
 		Outcomes: []demos.Outcome[Options, Metrics]{
 			{Name: "all present", Class: demos.Acceptable, Desc: "every worker's update reached the manager and is in its dict and list (the lesson)",

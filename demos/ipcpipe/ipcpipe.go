@@ -66,6 +66,7 @@ func New() demos.Demo {
 		Explain:  lesson,
 		Lesson:   []string{"demos/ipcpipe/ipcpipe.go", "internal/proc/pipe_unix.go", "internal/proc/msg.go"},
 		Run:      run,
+		Quiz:     quiz,
 		Children: map[string]demos.ChildRole{roleChild: child},
 		Outcomes: []demos.Outcome[Options, Metrics]{
 			{Name: "end of stream", Class: demos.Acceptable, Desc: "two messages, then end of stream at once (the lesson)",

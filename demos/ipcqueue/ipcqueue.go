@@ -80,6 +80,7 @@ func New() demos.Demo {
 		Explain:  lesson,
 		Lesson:   []string{"demos/ipcqueue/ipcqueue.go", "internal/proc/queue.go"},
 		Run:      run,
+		Quiz:     quiz,
 		Children: map[string]demos.ChildRole{roleProducer: producer, roleConsumer: consumer, rolePutter: putter, roleJoiner: joiner, roleWorker: worker},
 		Outcomes: []demos.Outcome[Options, Metrics]{
 			{Name: "all delivered", Class: demos.Acceptable, Desc: "items in order, three records, join after the last task_done (the lesson)",

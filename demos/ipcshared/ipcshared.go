@@ -94,6 +94,7 @@ func New() demos.Demo {
 		Explain:  lesson,
 		Lesson:   []string{"demos/ipcshared/kernel.go", "demos/ipcshared/ipcshared.go", "internal/proc/shm_unix.go"},
 		Run:      run,
+		Quiz:     quiz,
 		Children: map[string]demos.ChildRole{roleAdder: adder, roleDoubler: doubler},
 		Outcomes: []demos.Outcome[Options, Metrics]{
 			{Name: "not shared", Class: demos.Forbidden, Desc: "the parent did not see the child's writes to the shared array, or a file was left",

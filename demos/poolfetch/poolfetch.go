@@ -111,6 +111,7 @@ func New() demos.Demo {
 		Explain:  lesson,
 		Lesson:   []string{"demos/poolfetch/poolfetch.go", "internal/netlab/netlab.go"},
 		Run:      run,
+		Quiz:     quiz,
 		Outcomes: outcomes,
 	}.Demo()
 }

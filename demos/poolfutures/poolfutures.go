@@ -89,11 +89,13 @@ func New() demos.Demo {
 		// API, then the scenario that uses it.
 		Lesson: []string{"demos/poolfutures/count.go", "internal/pool/pool.go", "internal/pool/future.go",
 			"internal/pool/procs.go", "demos/poolfutures/poolfutures.go"},
-		Run: run,
+		Run:  run,
+		Quiz: quiz,
 		Children: map[string]demos.ChildRole{
 			roleCounter: counter,
 		},
 		Outcomes: outcomes(),
+		Sweep:    sweep(),
 	}.Demo()
 }
 

@@ -104,6 +104,7 @@ func New() demos.Demo {
 		Explain: lesson,
 		Lesson:  []string{"demos/poolmap/poolmap.go", "internal/pool/pool.go", "internal/pool/future.go"},
 		Run:     run,
+		Quiz:    quiz,
 		Outcomes: []demos.Outcome[Options, Metrics]{
 			{Name: "broken promise", Class: demos.Forbidden,
 				Desc: "more tasks ran than workers, a callback ran in a worker, or a result came out wrong or out of order",

@@ -107,10 +107,12 @@ func New() demos.Demo {
 		// then the three ways of spreading it.
 		Lesson: []string{"demos/poolprimes/factor.go", "demos/poolprimes/poolprimes.go", "internal/pool/pool.go"},
 		Run:    run,
+		Quiz:   quiz,
 		Children: map[string]demos.ChildRole{
 			roleWorker: worker,
 		},
 		Outcomes: outcomes(),
+		Sweep:    sweep(),
 	}.Demo()
 }
 

@@ -89,10 +89,12 @@ func New() demos.Demo {
 		// then how the slices are cut, handed out and merged.
 		Lesson: []string{"demos/poolsum/sum.go", "demos/poolsum/poolsum.go"},
 		Run:    run,
+		Quiz:   quiz,
 		Children: map[string]demos.ChildRole{
 			roleSummer: summer,
 		},
 		Outcomes: outcomes(),
+		Sweep:    sweep(),
 	}.Demo()
 }
 

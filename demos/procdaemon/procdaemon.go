@@ -78,6 +78,7 @@ func New() demos.Demo {
 		Lesson:   []string{"demos/procdaemon/procdaemon.go", "internal/proc/child.go", "internal/proc/sys_linux.go"},
 		Run:      run,
 		Children: map[string]demos.ChildRole{roleMain: mainProcess, roleSleeper: sleeper},
+		Quiz:     quiz,
 		Outcomes: []demos.Outcome[Options, Metrics]{
 			{Name: "left over", Class: demos.Forbidden, Desc: "a process of the run survived it",
 				When: func(_ *Options, m Metrics) bool { return len(m.LeftOver) > 0 }},

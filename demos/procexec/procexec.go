@@ -75,6 +75,7 @@ func New() demos.Demo {
 		Lesson:   []string{"demos/procexec/procexec.go", "internal/proc/exec_unix.go", "internal/proc/raw.go"},
 		Run:      run,
 		Children: map[string]demos.ChildRole{roleCaller: caller},
+		Quiz:     quiz,
 		Outcomes: []demos.Outcome[Options, Metrics]{
 			{Name: "after-line printed", Class: demos.Forbidden, Desc: "the line after a successful exec printed",
 				When: func(_ *Options, m Metrics) bool { return m.AfterPrinted && m.ExecError == "" }},

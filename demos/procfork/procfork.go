@@ -57,6 +57,7 @@ func New() demos.Demo {
 		Lesson:   []string{"demos/procfork/procfork.go"},
 		Run:      run,
 		Children: map[string]demos.ChildRole{roleChild: child},
+		Quiz:     quiz,
 		Outcomes: []demos.Outcome[Options, Metrics]{
 			{Name: "copies independent", Class: demos.Interesting, Desc: "the child kept its copy after the parent's change, and the parent kept its own",
 				When: func(_ *Options, m Metrics) bool { return m.CopyIndependent && m.LookedAfterwards }},

@@ -72,6 +72,7 @@ func New() demos.Demo {
 		Lesson:   []string{"demos/prockill/prockill.go", "internal/proc/status.go", "internal/proc/status_unix.go"},
 		Run:      run,
 		Children: map[string]demos.ChildRole{roleWorker: worker},
+		Quiz:     quiz,
 		Outcomes: []demos.Outcome[Options, Metrics]{
 			{Name: "statuses as expected", Class: demos.Interesting, Desc: "alive, then dead with −15 / signal: terminated; 0, the error code, −9",
 				When: func(o *Options, m Metrics) bool { return problem(o.ExitCode, m) == "" }},

@@ -96,6 +96,7 @@ func New() demos.Demo {
 		Lesson:   []string{"demos/procprintlock/procprintlock.go", "internal/proc/filedb.go"},
 		Run:      run,
 		Children: map[string]demos.ChildRole{rolePrinter: printer},
+		Quiz:     quiz,
 		Outcomes: []demos.Outcome[Options, Metrics]{
 			{Name: "bytes lost", Class: demos.Forbidden, Desc: "some written bytes never arrived",
 				When: func(_ *Options, m Metrics) bool { return !m.NothingLost }},

@@ -73,6 +73,7 @@ func New() demos.Demo {
 		Lesson:   []string{"demos/procspawn/procspawn.go", "internal/proc/parent.go", "internal/proc/status.go"},
 		Run:      run,
 		Children: map[string]demos.ChildRole{roleFunction: functionStyle, roleClass: classStyle},
+		Quiz:     quiz,
 		Outcomes: []demos.Outcome[Options, Metrics]{
 			{Name: "wrong ids", Class: demos.Forbidden, Desc: "a child's id or its parent's id is not what the operating system said",
 				When: func(_ *Options, m Metrics) bool { return !m.PidsDistinct || !m.PidsAgree || !m.ParentsAgree }},

@@ -84,6 +84,7 @@ func New() demos.Demo {
 		Explain: lesson,
 		Lesson:  []string{"internal/sync/queue.go", "demos/producerconsumer/producerconsumer.go"},
 		Run:     run,
+		Quiz:    quiz,
 		Outcomes: []demos.Outcome[Options, Metrics]{
 			{Name: "lost or doubled", Class: demos.Forbidden, Desc: "a product was taken twice or never, or the queue passed its bound: a bug",
 				When: func(o *Options, m Metrics) bool {
@@ -195,6 +196,10 @@ func run(ctx context.Context, env *demos.Env, o *Options) (ev.Result, error) {
 func produce(ctx context.Context, env *demos.Env, q *isync.Queue[int], t *tally, name string, first, step, items int) error {
 	env.Log(name, ev.Start, "starts producing")
 	made := 0
+	// Every wait for room, [from, to] in ms on the run's clock: too many
+	// to report one by one, they travel on the join event (ev.AttrWaited)
+	// for the timeline view.
+	var held [][2]float64
 	for n := first; n <= items; n += step {
 		if err := q.TryPut(n); errors.Is(err, isync.ErrFull) {
 			// Full: wait for room in a blocking Put. No full() check before
@@ -206,14 +211,16 @@ func produce(ctx context.Context, env *demos.Env, q *isync.Queue[int], t *tally,
 			t.told = true
 			t.mu.Unlock()
 			if first {
-				env.Logf(name, ev.Wait, "queue full (%d of %d): waits for room — from now on, each time it is full", q.Cap(), q.Cap())
+				env.Log(name, ev.Wait, fmt.Sprintf("queue full (%d of %d): waits for room — from now on, each time it is full", q.Cap(), q.Cap()), ev.AttrOn, "room")
 			}
 			begin := env.Now()
 			if err := q.Put(ctx, n); err != nil {
 				return demos.Stopped(ctx)
 			}
+			end := env.Now()
+			held = append(held, [2]float64{ev.Ms(begin), ev.Ms(end)})
 			t.mu.Lock()
-			t.heldBack += env.Now() - begin
+			t.heldBack += end - begin
 			t.mu.Unlock()
 			if first {
 				env.Log(name, ev.Wake, "room again: a customer took a product")
@@ -233,7 +240,7 @@ func produce(ctx context.Context, env *demos.Env, q *isync.Queue[int], t *tally,
 			return demos.Stopped(ctx)
 		}
 	}
-	env.Log(name, ev.Wait, fmt.Sprintf("made %d; join: waits until every product is marked done", made))
+	env.Log(name, ev.Wait, fmt.Sprintf("made %d; join: waits until every product is marked done", made), ev.AttrOn, "join", ev.AttrWaited, held)
 	if err := q.Join(ctx); err != nil {
 		return demos.Stopped(ctx)
 	}
@@ -324,11 +331,11 @@ func customer(ctx context.Context, env *demos.Env, q *isync.Queue[int], t *tally
 	}
 	switch {
 	case len(took) == 0:
-		env.Logf(name, ev.Warn, "wants %d: found the queue empty and came too late", want)
+		env.Log(name, ev.Warn, fmt.Sprintf("wants %d: found the queue empty and came too late", want), ev.AttrEnd, true)
 	case late:
-		env.Logf(name, ev.Warn, "wants %d, took %s, then found the queue empty: came too late for the rest", want, strings.Join(nums, ", "))
+		env.Log(name, ev.Warn, fmt.Sprintf("wants %d, took %s, then found the queue empty: came too late for the rest", want, strings.Join(nums, ", ")), ev.AttrEnd, true)
 	case show():
-		env.Logf(name, ev.Recv, "wants %d, took %s", want, strings.Join(nums, ", "))
+		env.Log(name, ev.Recv, fmt.Sprintf("wants %d, took %s", want, strings.Join(nums, ", ")), ev.AttrEnd, true) // said on leaving
 	}
 	return took, late
 }

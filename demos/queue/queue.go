@@ -70,6 +70,7 @@ func New() demos.Demo {
 			"internal/sync/priority.go", "demos/queue/queue.go"},
 		Run:      run,
 		Outcomes: outcomes,
+		Quiz:     quiz,
 	}.Demo()
 }
 

@@ -24,14 +24,15 @@ const maxUpdates = 250_000_000
 
 // Options are the scenario's knobs.
 type Options struct {
-	Lock    bool   // protect the counter with a mutex: --protect mutex
-	Mode    string // how the counter is protected: none, mutex, atomic or channel
-	Workers int    // goroutines sharing the counter
-	Count   int    // updates per worker
-	Window  string // between read and write: auto, none, spin or yield
-	Plain   bool   // with --protect none: a plain n = n + 1 data race instead
-	Trials  int    // how many times to run it
-	Compare bool   // run unprotected and protected back to back
+	Lock     bool   // protect the counter with a mutex: --protect mutex
+	Mode     string // how the counter is protected: none, mutex, atomic or channel
+	Workers  int    // goroutines sharing the counter
+	Count    int    // updates per worker
+	Window   string // between read and write: auto, none, spin or yield
+	Plain    bool   // with --protect none: a plain n = n + 1 data race instead
+	Trials   int    // how many times to run it
+	Compare  bool   // run unprotected and protected back to back
+	Detector bool   // with --plain: build it as a program of its own with -race and show the race detector's report
 }
 
 // New returns the scenario.
@@ -42,8 +43,9 @@ func New() demos.Demo {
 		Python: "threading.Lock", Go: "sync.Mutex, sync/atomic or a channel",
 		Explain: lesson,
 		// The counters first: the lost update is a five-line loop there.
-		// Then the true data race, then how the scenario runs them.
-		Lesson: []string{"internal/race/counters.go", "internal/race/plain_norace.go", "demos/race/race.go"},
+		// Then the true data race, then how the scenario runs them, then
+		// the data race as a program of its own, for --detector.
+		Lesson: []string{"internal/race/counters.go", "internal/race/plain_norace.go", "demos/race/race.go", "internal/race/racy/racy.go"},
 		Knobs: func(k *demos.Knobs, o *Options) {
 			k.Bool(&o.Lock, "lock", "protect the counter with a mutex (same as --protect mutex)")
 			k.Choice(&o.Mode, "protect", "how the counter is protected", "none", "none", "mutex", "atomic", "channel")
@@ -54,6 +56,7 @@ func New() demos.Demo {
 			k.Bool(&o.Plain, "plain", "with --protect none: a plain n = n + 1 data race instead of atomic load + store")
 			k.Int(&o.Trials, "trials", "run it this many times and show the distribution", 1, 1, 1_000)
 			k.Bool(&o.Compare, "compare", "run unprotected and protected back to back, side by side")
+			k.Bool(&o.Detector, "detector", "with --plain: build the data race as a program of its own with go build -race (needs the Go toolchain and a C compiler), run it and explain the race detector's report")
 		},
 		Check:    check,
 		Run:      run,
@@ -70,8 +73,13 @@ func check(o *Options, k *demos.Knobs) error {
 		if o.Lock || o.Mode != string(race.None) || o.Compare {
 			return errors.New("--plain is the unprotected counter: it goes with --protect none and without --compare")
 		}
-		if !race.PlainAvailable {
+		if !race.PlainAvailable && !o.Detector {
 			return errors.New("--plain is left out of builds with -race: the race detector would stop the data race it is built to find")
+		}
+	}
+	if o.Detector {
+		if err := checkDetector(o, k); err != nil {
+			return err
 		}
 	}
 	total := o.Workers * o.Count * o.Trials
@@ -146,6 +154,9 @@ func newSetup(o *Options, m race.Mode) setup {
 }
 
 func run(ctx context.Context, env *demos.Env, o *Options) (ev.Result, error) {
+	if o.Detector {
+		return runDetector(ctx, env, o, o.Count) // detector.go
+	}
 	primary := newSetup(o, mode(o))
 	trials := o.Trials
 	introduce(env, primary)

@@ -19,6 +19,9 @@ type Metrics struct {
 	// Only with --compare: each side's metrics under its mode, "none" and
 	// the protected one.
 	Compare map[string]Side `json:"compare,omitempty"`
+	// Only with --detector: what Go's race detector reported on the
+	// plain data race built as a program of its own (detector.go).
+	Detector *Detector `json:"detector,omitempty"`
 }
 
 // Side is what one protection did over all its trials.

@@ -66,6 +66,7 @@ func scenario() demos.Scenario[Options, Metrics] {
 			k.Int(&o.Patience, "patience", "story-seconds the deadlock watchdog waits before it ends the sync.Mutex phase", 10, 1, 100)
 		},
 		Run:      run,
+		Quiz:     quiz,
 		Outcomes: outcomes,
 	}
 }

@@ -63,6 +63,7 @@ func New() demos.Demo {
 		},
 		Check:    check,
 		Run:      run,
+		Quiz:     quiz,
 		Outcomes: outcomes,
 	}.Demo()
 }

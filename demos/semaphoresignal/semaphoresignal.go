@@ -59,6 +59,7 @@ func New() demos.Demo {
 			k.Alias("rounds", "items") // the old spelling, for one release
 		},
 		Run:      run,
+		Quiz:     quiz,
 		Outcomes: outcomes,
 	}.Demo()
 }

@@ -61,6 +61,7 @@ func New() demos.Demo {
 		Lesson:   []string{"demos/threaddaemon/threaddaemon.go"},
 		Run:      run,
 		Outcomes: outcomes,
+		Quiz:     quiz,
 	}.Demo()
 }
 

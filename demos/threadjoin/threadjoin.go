@@ -54,6 +54,7 @@ func New() demos.Demo {
 		Explain:  lesson,
 		Run:      run,
 		Outcomes: outcomes,
+		Quiz:     quiz,
 	}.Demo()
 }
 

@@ -57,6 +57,7 @@ func New() demos.Demo {
 		Lesson:   []string{"demos/threadstart/threadstart.go"},
 		Run:      run,
 		Outcomes: outcomes,
+		Quiz:     quiz,
 	}.Demo()
 }
 

@@ -70,6 +70,7 @@ func New() demos.Demo {
 		Lesson:   []string{"demos/threadtimer/threadtimer.go"},
 		Run:      run,
 		Outcomes: outcomes,
+		Quiz:     quiz,
 	}.Demo()
 }
 

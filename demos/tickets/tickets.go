@@ -76,6 +76,7 @@ func New() demos.Demo {
 		Lesson:   []string{"demos/tickets/tickets.go", "internal/proc/filedb.go"},
 		Run:      run,
 		Outcomes: outcomes,
+		Quiz:     quiz,
 		Children: map[string]demos.ChildRole{roleBuyer: buyer},
 	}.Demo()
 }
@@ -203,7 +204,7 @@ func buy(ctx context.Context, self *proc.Self, db proc.FileDB, useLock bool) (pu
 	release := func() {}
 	if useLock {
 		l := db.Locker() // this process's own handle on tickets.json.lock
-		self.Log(ev.Wait, "waits for the lock on "+filepath.Base(l.Path()))
+		self.Log(ev.Wait, "waits for the lock on "+filepath.Base(l.Path()), ev.AttrLock, filepath.Base(l.Path()))
 		t0 := self.Now()
 		if err := l.Lock(ctx); err != nil {
 			return p, err
@@ -214,11 +215,11 @@ func buy(ctx context.Context, self *proc.Self, db proc.FileDB, useLock bool) (pu
 		// Both stamps are taken while holding the lock, on the machine's
 		// monotonic clock (mono_ns), so they give the real order of the
 		// holders whatever order the events reach the parent in.
-		self.Log(ev.Acquire, "holds the lock (waited "+ev.Dur(waited)+")", "waited_ms", p.WaitedMs, "mono_ns", monoNs())
+		self.Log(ev.Acquire, "holds the lock (waited "+ev.Dur(waited)+")", "waited_ms", p.WaitedMs, "mono_ns", monoNs(), ev.AttrLock, filepath.Base(l.Path()))
 		release = func() {
 			// Said before unlocking, so on the shared clock it comes
 			// before the next holder's "holds the lock".
-			self.Log(ev.Release, "releases the lock", "mono_ns", monoNs())
+			self.Log(ev.Release, "releases the lock", "mono_ns", monoNs(), ev.AttrLock, filepath.Base(l.Path()))
 			l.Unlock()
 		}
 	}
@@ -229,12 +230,17 @@ func buy(ctx context.Context, self *proc.Self, db proc.FileDB, useLock bool) (pu
 	}
 	if p.Bought {
 		self.Emit(ev.Event{Kind: ev.Done, Msg: fmt.Sprintf("bought a ticket (wrote %d back)", p.Wrote),
-			Tone: ev.ToneGreen, Attrs: map[string]any{"wrote": p.Wrote}})
+			Tone: ev.ToneGreen, Attrs: map[string]any{"wrote": p.Wrote, ev.AttrSpanEnd: readWrite}})
 	} else {
-		self.Emit(ev.Event{Kind: ev.Done, Msg: "sold out: goes home without a ticket", Tone: ev.ToneRed})
+		self.Emit(ev.Event{Kind: ev.Done, Msg: "sold out: goes home without a ticket", Tone: ev.ToneRed,
+			Attrs: map[string]any{ev.AttrSpanEnd: readWrite}})
 	}
 	return p, nil
 }
+
+// readWrite names a buyer's window from reading the count to its write
+// landing, for the timeline view (ev.AttrSpan).
+const readWrite = "read-write"
 
 // readModifyWrite reads the count, decides, and writes the new count back.
 func readModifyWrite(ctx context.Context, self *proc.Self, db proc.FileDB, p *purchase) error {
@@ -243,7 +249,9 @@ func readModifyWrite(ctx context.Context, self *proc.Self, db proc.FileDB, p *pu
 		return err
 	}
 	p.Read = s.Tickets
-	self.Logf(ev.Step, "reads %d left", s.Tickets)
+	// The read opens the window a timeline draws as "read-write"; done
+	// closes it, once the write has landed (or nothing was left to take).
+	self.Log(ev.Step, fmt.Sprintf("reads %d left", s.Tickets), ev.AttrSpan, readWrite)
 	if err := self.Sleep(ctx, thinkTime); err != nil {
 		return err
 	}

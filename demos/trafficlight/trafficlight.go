@@ -5,6 +5,7 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
+	"math"
 	"sync"
 	"time"
 
@@ -39,6 +40,10 @@ type Metrics struct {
 	CrossedOnRed int     `json:"crossed_on_red"` // crossings while the light was red, replayed from the order of light changes and crossings: must be 0
 	Waited       int     `json:"waited"`         // cars that met a red light and waited
 	MaxWaitMs    float64 `json:"max_wait_ms"`    // the longest wait
+	// LongestWaiter is the car that waited longest ("" when no car waited).
+	LongestWaiter string `json:"longest_waiter"`
+	// LongestWaitStory is its wait in story-seconds (0 when no car waited).
+	LongestWaitStory float64 `json:"longest_wait_story"`
 }
 
 // New returns the scenario.
@@ -53,6 +58,7 @@ func New() demos.Demo {
 		Explain:  lesson,
 		Lesson:   []string{"internal/sync/event.go", "demos/trafficlight/trafficlight.go"},
 		Run:      run,
+		Quiz:     quiz,
 		Outcomes: outcomes,
 	}.Demo()
 }
@@ -172,12 +178,13 @@ func drive(ctx context.Context, env *demos.Env, j *junction, c *car) error {
 			return nil
 		}
 		c.waited = true
-		env.Emit(ev.Event{Actor: c.name, Kind: ev.Wait, Msg: "the light is red: waits", Tone: ev.ToneRed})
+		env.Emit(ev.Event{Actor: c.name, Kind: ev.Wait, Msg: "the light is red: waits", Tone: ev.ToneRed,
+			Attrs: map[string]any{ev.AttrOn: "light"}})
 		j.mu.Unlock()
 		if err := j.light.Wait(ctx); err != nil {
 			return err
 		}
-		env.Log(c.name, ev.Wake, "woken: the light turned green")
+		env.Log(c.name, ev.Wake, "woken: the light turned green", ev.AttrBy, "light")
 	}
 }
 
@@ -197,19 +204,23 @@ func conclude(speed float64, j *junction, cars []*car) ev.Result {
 	}
 	tb := ev.Table{Title: "cars", Header: []string{"car", "arrived", "waited", "crossed"}}
 	waited := 0
-	var maxWait time.Duration
+	var maxWait, longest time.Duration
+	longestWaiter := ""
 	for _, c := range cars {
 		w := c.crossed - c.arrived
 		maxWait = max(maxWait, w)
 		note := "—"
 		if c.waited {
 			waited++
+			if longestWaiter == "" || w > longest {
+				longestWaiter, longest = c.name, w
+			}
 			note = fmt.Sprintf("%s (%s story)", ev.Dur(w), ev.Dur(time.Duration(float64(w)*speed)))
 		}
 		tb.Rows = append(tb.Rows, []string{c.name, "+" + ev.Dur(c.arrived), note, "+" + ev.Dur(c.crossed)})
 	}
 	res := ev.Result{
-		Metrics: Metrics{Cars: len(cars), Crossed: crossed, CrossedOnRed: onRed, Waited: waited, MaxWaitMs: ev.Ms(maxWait)},
+		Metrics: Metrics{Cars: len(cars), Crossed: crossed, CrossedOnRed: onRed, Waited: waited, MaxWaitMs: ev.Ms(maxWait), LongestWaiter: longestWaiter, LongestWaitStory: math.Round(longest.Seconds()*speed*1000) / 1000},
 		Tables:  []ev.Table{tb},
 		Timing:  []ev.Timing{{Label: "longest wait", D: maxWait}},
 	}

@@ -53,7 +53,7 @@ func TestSequenceInFakeTime(t *testing.T) {
 			t.Errorf("light turned red at %v, want 10.5s", red)
 		}
 		m := demotest.Metrics[trafficlight.Metrics](t, res)
-		wantM := trafficlight.Metrics{Cars: 6, Crossed: 6, CrossedOnRed: 0, Waited: 2, MaxWaitMs: 3500}
+		wantM := trafficlight.Metrics{Cars: 6, Crossed: 6, CrossedOnRed: 0, Waited: 2, MaxWaitMs: 3500, LongestWaiter: "car-5", LongestWaitStory: 3.5}
 		if m != wantM {
 			t.Errorf("metrics = %+v, want %+v", m, wantM)
 		}

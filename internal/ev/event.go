@@ -111,6 +111,9 @@ type Result struct {
 	Metrics any
 	Timing  []Timing // the timing block
 	Tables  []Table  // optional grids for the text view
+	// Quiz is the reveal of a `--quiz` run: the guesses and the answers
+	// the run measured (nil without --quiz). The framework sets it.
+	Quiz *Quiz
 }
 
 // ShortMax is the longest short verdict run-all's summary shows.

@@ -39,6 +39,7 @@ type EventLine struct {
 	Kind  ev.Kind        `json:"kind"`
 	Msg   string         `json:"msg"`
 	Attrs map[string]any `json:"attrs"`
+	Tone  ev.Tone        `json:"tone,omitempty"`
 }
 
 // Schema is the version of the JSON lines' layout (docs/json.md). It
@@ -59,6 +60,7 @@ type ResultLine struct {
 	LessonObserved bool           `json:"lesson_observed"`
 	Hint           string         `json:"hint,omitempty"`
 	Metrics        any            `json:"metrics"`
+	Quiz           *QuizJSON      `json:"quiz,omitempty"` // --quiz: the guesses, the measured answers, the score
 }
 
 // ErrorLine reports a run that ended with an error.
@@ -83,6 +85,16 @@ type SummaryRowJSON struct {
 	Short          string  `json:"short_verdict"`
 	LessonObserved bool    `json:"lesson_observed"`
 	Failed         bool    `json:"failed"`
+	// Quiz is run-all --quiz's score for the scenario (omitted without --quiz).
+	Quiz *QuizScoreJSON `json:"quiz,omitempty"`
+}
+
+// QuizScoreJSON is a summary row's quiz score: right guesses of scored
+// questions, and how many were asked.
+type QuizScoreJSON struct {
+	Score int `json:"score"`
+	Of    int `json:"of"`
+	Asked int `json:"asked"`
 }
 
 // Begin writes nothing: the seed and speed travel in the result line.
@@ -94,7 +106,7 @@ func (j *JSON) Event(e ev.Event) {
 	if attrs == nil {
 		attrs = map[string]any{}
 	}
-	_ = j.enc.Encode(EventLine{Type: "event", TMs: ev.Ms(e.T), Actor: e.Actor, Kind: e.Kind, Msg: e.Msg, Attrs: attrs})
+	_ = j.enc.Encode(EventLine{Type: "event", TMs: ev.Ms(e.T), Actor: e.Actor, Kind: e.Kind, Msg: e.Msg, Attrs: attrs, Tone: e.Tone})
 }
 
 // End writes the result line.
@@ -108,7 +120,7 @@ func (j *JSON) End(h ev.Header, r ev.Result, wall time.Duration) {
 		knobs = map[string]any{}
 	}
 	_ = j.enc.Encode(ResultLine{Type: "result", Schema: Schema, Demo: h.Demo, Seed: h.Seed, Speed: h.Speed, Knobs: knobs, WallMs: ev.Ms(wall),
-		Verdict: r.Verdict, LessonObserved: r.Observed, Hint: r.Hint, Metrics: m})
+		Verdict: r.Verdict, LessonObserved: r.Observed, Hint: r.Hint, Metrics: m, Quiz: quizJSON(r.Quiz)})
 }
 
 // Fail writes an error line.
@@ -120,7 +132,12 @@ func (j *JSON) Fail(h ev.Header, msg string, code int) {
 func (j *JSON) Summary(rows []SummaryRow) {
 	s := SummaryLine{Type: "summary", Demos: []SummaryRowJSON{}}
 	for _, r := range rows {
-		s.Demos = append(s.Demos, SummaryRowJSON{Demo: r.Demo, WallMs: ev.Ms(r.Wall), Verdict: r.Verdict, Short: r.Short, LessonObserved: r.Observed, Failed: r.Failed})
+		row := SummaryRowJSON{Demo: r.Demo, WallMs: ev.Ms(r.Wall), Verdict: r.Verdict, Short: r.Short, LessonObserved: r.Observed, Failed: r.Failed}
+		if r.Quiz != nil {
+			right, of := r.Quiz.Score()
+			row.Quiz = &QuizScoreJSON{Score: right, Of: of, Asked: len(r.Quiz.Items)}
+		}
+		s.Demos = append(s.Demos, row)
 	}
 	_ = j.enc.Encode(s)
 }

@@ -32,7 +32,8 @@ type SummaryRow struct {
 	Verdict  string
 	Short    string // the verdict in a few words (ev.Result.ShortVerdict)
 	Observed bool
-	Failed   bool // the scenario returned an error instead of a result
+	Failed   bool     // the scenario returned an error instead of a result
+	Quiz     *ev.Quiz // run-all --quiz: the scenario's reveal (nil: no quiz)
 }
 
 // Recorder is the single path every event takes: it stamps the time since

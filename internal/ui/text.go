@@ -388,6 +388,9 @@ func (t *Text) End(h ev.Header, r ev.Result, wall time.Duration) {
 		mark = markNotShown
 	}
 	t.para(mark+" ", VerdictLine(r), t.th.Lesson)
+	if r.Quiz != nil {
+		t.quiz(r.Quiz)
+	}
 	fmt.Fprintln(t.w)
 }
 
@@ -409,7 +412,8 @@ const SummaryRows = 39
 // scenarios whose lesson showed are listed by name, chapter by chapter,
 // and only the others get a line of their own.
 func (t *Text) Summary(rows []SummaryRow) {
-	if len(rows)+3 > SummaryRows {
+	quizLine, quizzed := summaryQuizLine(rows)
+	if len(rows)+3+btoi(quizzed) > SummaryRows {
 		t.compactSummary(rows)
 		return
 	}
@@ -423,6 +427,10 @@ func (t *Text) Summary(rows []SummaryRow) {
 	}
 	tb := ev.Table{Title: "run-all summary", Header: []string{"scenario", "wall", "  lesson"}}
 	room := max(12, cols-(2+nw+2+7+2+2))
+	if quizzed {
+		tb.Header = []string{"scenario", "wall", "quiz", "  lesson"}
+		room = max(12, room-6)
+	}
 	for _, r := range rows {
 		mark := markShown
 		switch {
@@ -435,7 +443,11 @@ func (t *Text) Summary(rows []SummaryRow) {
 		if v == "" {
 			v = ev.Result{Verdict: r.Verdict}.ShortVerdict()
 		}
-		tb.Rows = append(tb.Rows, []string{r.Demo, ev.Dur(r.Wall), mark + " " + ev.Clip(v, room)})
+		row := []string{r.Demo, ev.Dur(r.Wall), mark + " " + ev.Clip(v, room)}
+		if quizzed {
+			row = []string{r.Demo, ev.Dur(r.Wall), rowQuiz(r), mark + " " + ev.Clip(v, room)}
+		}
+		tb.Rows = append(tb.Rows, row)
 	}
 	t.table(tb)
 	shown, failed := 0, 0
@@ -448,6 +460,9 @@ func (t *Text) Summary(rows []SummaryRow) {
 		}
 	}
 	fmt.Fprintf(t.w, "  %s\n", t.th.Dim.Sprintf("%s %d shown · %s %d not shown this run · ✘ %d failed · full verdicts: --json", markShown, shown, markNotShown, len(rows)-shown-failed, failed))
+	if quizzed {
+		fmt.Fprintf(t.w, "  %s\n", t.th.Bold.Sprint(quizLine))
+	}
 }
 
 func (t *Text) compactSummary(rows []SummaryRow) {
@@ -490,6 +505,9 @@ func (t *Text) compactSummary(rows []SummaryRow) {
 		fmt.Fprintln(t.w, lead+ev.Clip(v, max(12, cols-utf8.RuneCountInString(lead))))
 	}
 	fmt.Fprintf(t.w, "  %s\n", t.th.Dim.Sprintf("%s lesson shown · %s not shown this run · ✘ failed · full verdicts: --json", markShown, markNotShown))
+	if line, ok := summaryQuizLine(rows); ok {
+		fmt.Fprintf(t.w, "  %s\n", t.th.Bold.Sprint(line))
+	}
 }
 
 func (t *Text) table(tb ev.Table) {

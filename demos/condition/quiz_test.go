@@ -1,10 +1,8 @@
 package condition_test
 
 import (
-	"strings"
 	"testing"
 	"testing/synctest"
-	"unicode/utf8"
 
 	"github.com/pardemo/pardemo/demos"
 	"github.com/pardemo/pardemo/demos/condition"
@@ -17,8 +15,8 @@ func TestQuizAnswersFromTheMetrics(t *testing.T) {
 	if err := d.CheckQuiz(); err != nil {
 		t.Fatal(err)
 	}
-	checkWording(t, d)
-	checkWording(t, d, "items=50", "capacity=50", "consumers=8")
+	demotest.CheckQuizWording(t, d)
+	demotest.CheckQuizWording(t, d, "items=50", "capacity=50", "consumers=8")
 	cases := []struct {
 		m    condition.Metrics
 		want [2]int
@@ -72,37 +70,4 @@ func TestQuizAnswersFromTheRun(t *testing.T) {
 	if rev[0].Choice == 2 || (m.ProducerWaits > 0) != (rev[0].Choice == 1) || (m.Rewaits > 0) != (rev[1].Choice == 1) {
 		t.Errorf("choices %d (%s), %d (%s) for %+v", rev[0].Choice, rev[0].Measured, rev[1].Choice, rev[1].Measured, m)
 	}
-}
-
-// checkWording holds the quiz to ≤ 2 lines at 80 columns and choices of
-// ≤ 60 characters.
-func checkWording(t *testing.T, d demos.Demo, knobs ...string) {
-	t.Helper()
-	for i, a := range demotest.Knobs(t, d, knobs...).Ask() {
-		if n := wrappedLines(a.Text, 80); n > 2 {
-			t.Errorf("question %d takes %d lines at 80 columns: %q", i+1, n, a.Text)
-		}
-		for _, c := range a.Choices {
-			if n := utf8.RuneCountInString(c); n > 60 {
-				t.Errorf("question %d: choice of %d characters: %q", i+1, n, c)
-			}
-		}
-	}
-}
-
-// wrappedLines is how many lines s takes, wrapped at width by words.
-func wrappedLines(s string, width int) int {
-	n, col := 1, 0
-	for _, w := range strings.Fields(s) {
-		l := utf8.RuneCountInString(w)
-		switch {
-		case col == 0:
-			col = l
-		case col+1+l <= width:
-			col += 1 + l
-		default:
-			n, col = n+1, l
-		}
-	}
-	return n
 }

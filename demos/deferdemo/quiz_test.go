@@ -1,9 +1,7 @@
 package deferdemo_test
 
 import (
-	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/pardemo/pardemo/demos"
 	"github.com/pardemo/pardemo/demos/deferdemo"
@@ -16,8 +14,8 @@ func TestQuizAnswersFromTheMetrics(t *testing.T) {
 	if err := d.CheckQuiz(); err != nil {
 		t.Fatal(err)
 	}
-	checkWording(t, d)
-	checkWording(t, d, "no-defer")
+	demotest.CheckQuizWording(t, d)
+	demotest.CheckQuizWording(t, d, "no-defer")
 	cases := []struct {
 		m    deferdemo.Metrics
 		want int
@@ -53,37 +51,4 @@ func TestQuizAnswersFromTheRun(t *testing.T) {
 			t.Errorf("%v: choice %d (%s), want %d", c.knobs, rev[0].Choice, rev[0].Measured, c.want)
 		}
 	}
-}
-
-// checkWording holds the quiz to ≤ 2 lines at 80 columns and choices of
-// ≤ 60 characters.
-func checkWording(t *testing.T, d demos.Demo, knobs ...string) {
-	t.Helper()
-	for i, a := range demotest.Knobs(t, d, knobs...).Ask() {
-		if n := wrappedLines(a.Text, 80); n > 2 {
-			t.Errorf("question %d takes %d lines at 80 columns: %q", i+1, n, a.Text)
-		}
-		for _, c := range a.Choices {
-			if n := utf8.RuneCountInString(c); n > 60 {
-				t.Errorf("question %d: choice of %d characters: %q", i+1, n, c)
-			}
-		}
-	}
-}
-
-// wrappedLines is how many lines s takes, wrapped at width by words.
-func wrappedLines(s string, width int) int {
-	n, col := 1, 0
-	for _, w := range strings.Fields(s) {
-		l := utf8.RuneCountInString(w)
-		switch {
-		case col == 0:
-			col = l
-		case col+1+l <= width:
-			col += 1 + l
-		default:
-			n, col = n+1, l
-		}
-	}
-	return n
 }

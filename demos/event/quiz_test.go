@@ -1,10 +1,8 @@
 package event_test
 
 import (
-	"strings"
 	"testing"
 	"testing/synctest"
-	"unicode/utf8"
 
 	"github.com/pardemo/pardemo/demos"
 	"github.com/pardemo/pardemo/demos/event"
@@ -17,8 +15,8 @@ func TestQuizAnswersFromTheMetrics(t *testing.T) {
 	if err := d.CheckQuiz(); err != nil {
 		t.Fatal(err)
 	}
-	checkWording(t, d)
-	checkWording(t, d, "items=30", "work=10")
+	demotest.CheckQuizWording(t, d)
+	demotest.CheckQuizWording(t, d, "items=30", "work=10")
 	cases := []struct {
 		m    event.Metrics
 		want int
@@ -67,37 +65,4 @@ func TestQuizAnswersFromTheRun(t *testing.T) {
 	if res.Observed && rev[0].Choice != 1 {
 		t.Errorf("pulses missed, yet choice %d (%s)", rev[0].Choice, rev[0].Measured)
 	}
-}
-
-// checkWording holds the quiz to ≤ 2 lines at 80 columns and choices of
-// ≤ 60 characters.
-func checkWording(t *testing.T, d demos.Demo, knobs ...string) {
-	t.Helper()
-	for i, a := range demotest.Knobs(t, d, knobs...).Ask() {
-		if n := wrappedLines(a.Text, 80); n > 2 {
-			t.Errorf("question %d takes %d lines at 80 columns: %q", i+1, n, a.Text)
-		}
-		for _, c := range a.Choices {
-			if n := utf8.RuneCountInString(c); n > 60 {
-				t.Errorf("question %d: choice of %d characters: %q", i+1, n, c)
-			}
-		}
-	}
-}
-
-// wrappedLines is how many lines s takes, wrapped at width by words.
-func wrappedLines(s string, width int) int {
-	n, col := 1, 0
-	for _, w := range strings.Fields(s) {
-		l := utf8.RuneCountInString(w)
-		switch {
-		case col == 0:
-			col = l
-		case col+1+l <= width:
-			col += 1 + l
-		default:
-			n, col = n+1, l
-		}
-	}
-	return n
 }

@@ -3,11 +3,9 @@ package poolprimes
 import (
 	"fmt"
 	"runtime"
-	"time"
 
 	"github.com/pardemo/pardemo/demos"
 	"github.com/pardemo/pardemo/demos/internal/modes"
-	"github.com/pardemo/pardemo/internal/ev"
 )
 
 // quiz is the predict-then-reveal part of `pardemo pool primes --quiz`:
@@ -42,27 +40,11 @@ var quiz = []demos.Question[Options, Metrics]{{
 	Answer: func(o *Options, m Metrics) (int, string) {
 		g, gok := m.Modes[modes.Goroutines]
 		p, pok := m.Modes[modes.Processes]
-		if !gok || !pok {
-			return -1, "the two pools did not both run (--run-as all compares them)"
-		}
-		gt, pt := g.ComputeMs, p.ComputeMs
-		measured := fmt.Sprintf("goroutines %s, processes %s (fastest runs)", ev.Dur(msDur(gt)), ev.Dur(msDur(pt)))
-		switch {
-		case gt <= 0 || pt <= 0:
-			return -1, measured
-		case max(gt, pt) <= 1.1*min(gt, pt):
-			return 2, measured
-		case pt < gt:
-			return 0, measured
-		default:
-			return 1, measured
-		}
+		return modes.FasterAnswer(g.ComputeMs, p.ComputeMs, gok && pok, "the two pools did not both run (--run-as all compares them)")
 	},
 	Why: "Go has no GIL: goroutines use every CPU as processes do; a process pool adds a round trip over pipes " +
 		"per number, which matters only when a number is quick to check",
 }}
-
-func msDur(ms float64) time.Duration { return time.Duration(ms * float64(time.Millisecond)) }
 
 // quizMode is the pool the question is about: the goroutines unless
 // --run-as picked processes.

@@ -3,7 +3,6 @@ package poolsum
 import (
 	"fmt"
 	"runtime"
-	"time"
 
 	"github.com/pardemo/pardemo/demos"
 	"github.com/pardemo/pardemo/demos/internal/modes"
@@ -40,24 +39,8 @@ var quiz = []demos.Question[Options, Metrics]{{
 	Answer: func(o *Options, m Metrics) (int, string) {
 		g, gok := m.Modes[modes.Goroutines]
 		p, pok := m.Modes[modes.Processes]
-		if !gok || !pok {
-			return -1, "goroutines and processes did not both run (--run-as all compares them)"
-		}
-		gt, pt := g.WallMs, p.WallMs
-		measured := fmt.Sprintf("goroutines %s, processes %s (fastest runs)", ev.Dur(msDur(gt)), ev.Dur(msDur(pt)))
-		switch {
-		case gt <= 0 || pt <= 0:
-			return -1, measured
-		case max(gt, pt) <= 1.1*min(gt, pt):
-			return 2, measured
-		case pt < gt:
-			return 0, measured
-		default:
-			return 1, measured
-		}
+		return modes.FasterAnswer(g.WallMs, p.WallMs, gok && pok, "goroutines and processes did not both run (--run-as all compares them)")
 	},
 	Why: "both run the same adding code on the same CPUs; the processes also pay for starting, and for sending " +
 		"their parts back over pipes, which goroutines sharing memory do not",
 }}
-
-func msDur(ms float64) time.Duration { return time.Duration(ms * float64(time.Millisecond)) }

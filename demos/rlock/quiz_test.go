@@ -1,9 +1,7 @@
 package rlock_test
 
 import (
-	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/pardemo/pardemo/demos"
 	"github.com/pardemo/pardemo/demos/internal/demotest"
@@ -16,7 +14,7 @@ func TestQuizAnswersFromTheMetrics(t *testing.T) {
 	if err := d.CheckQuiz(); err != nil {
 		t.Fatal(err)
 	}
-	checkWording(t, d)
+	demotest.CheckQuizWording(t, d)
 	cases := []struct {
 		m    rlock.Metrics
 		want [2]int
@@ -46,37 +44,4 @@ func TestQuizAnswersFromTheRun(t *testing.T) {
 			t.Errorf("question %d: choice %d (%s), want 1", i+1, r.Choice, r.Measured)
 		}
 	}
-}
-
-// checkWording holds the quiz to ≤ 2 lines at 80 columns and choices of
-// ≤ 60 characters.
-func checkWording(t *testing.T, d demos.Demo, knobs ...string) {
-	t.Helper()
-	for i, a := range demotest.Knobs(t, d, knobs...).Ask() {
-		if n := wrappedLines(a.Text, 80); n > 2 {
-			t.Errorf("question %d takes %d lines at 80 columns: %q", i+1, n, a.Text)
-		}
-		for _, c := range a.Choices {
-			if n := utf8.RuneCountInString(c); n > 60 {
-				t.Errorf("question %d: choice of %d characters: %q", i+1, n, c)
-			}
-		}
-	}
-}
-
-// wrappedLines is how many lines s takes, wrapped at width by words.
-func wrappedLines(s string, width int) int {
-	n, col := 1, 0
-	for _, w := range strings.Fields(s) {
-		l := utf8.RuneCountInString(w)
-		switch {
-		case col == 0:
-			col = l
-		case col+1+l <= width:
-			col += 1 + l
-		default:
-			n, col = n+1, l
-		}
-	}
-	return n
 }

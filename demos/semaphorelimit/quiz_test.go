@@ -1,9 +1,7 @@
 package semaphorelimit_test
 
 import (
-	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/pardemo/pardemo/demos"
 	"github.com/pardemo/pardemo/demos/internal/demotest"
@@ -34,7 +32,7 @@ func TestQuizAnswersFromTheMetrics(t *testing.T) {
 		{[]string{"workers=1"}, 2.2, 1, 2},
 	}
 	for _, c := range cases {
-		checkWording(t, d, c.knobs...)
+		demotest.CheckQuizWording(t, d, c.knobs...)
 		if n := len(demotest.Knobs(t, d, c.knobs...).Ask()[0].Choices); n != c.choices {
 			t.Errorf("%v: %d choices, want %d", c.knobs, n, c.choices)
 		}
@@ -58,37 +56,4 @@ func TestQuizAnswersFromTheRun(t *testing.T) {
 	if rev[0].Choice == 0 || rev[0].Choice == 2 || (res.Observed && rev[0].Choice != 1) {
 		t.Errorf("choice %d (%s), want 1", rev[0].Choice, rev[0].Measured)
 	}
-}
-
-// checkWording holds the quiz to ≤ 2 lines at 80 columns and choices of
-// ≤ 60 characters.
-func checkWording(t *testing.T, d demos.Demo, knobs ...string) {
-	t.Helper()
-	for i, a := range demotest.Knobs(t, d, knobs...).Ask() {
-		if n := wrappedLines(a.Text, 80); n > 2 {
-			t.Errorf("question %d takes %d lines at 80 columns: %q", i+1, n, a.Text)
-		}
-		for _, c := range a.Choices {
-			if n := utf8.RuneCountInString(c); n > 60 {
-				t.Errorf("question %d: choice of %d characters: %q", i+1, n, c)
-			}
-		}
-	}
-}
-
-// wrappedLines is how many lines s takes, wrapped at width by words.
-func wrappedLines(s string, width int) int {
-	n, col := 1, 0
-	for _, w := range strings.Fields(s) {
-		l := utf8.RuneCountInString(w)
-		switch {
-		case col == 0:
-			col = l
-		case col+1+l <= width:
-			col += 1 + l
-		default:
-			n, col = n+1, l
-		}
-	}
-	return n
 }

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 	"testing/synctest"
-	"unicode/utf8"
 
 	"github.com/pardemo/pardemo/demos"
 	"github.com/pardemo/pardemo/demos/internal/demotest"
@@ -27,7 +26,7 @@ func TestQuizAnswersFromTheMetrics(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, knobs := range [][]string{nil, {"cars=1"}, {"cars=2"}, {"cars=40"}} {
-		checkWording(t, d, knobs...)
+		demotest.CheckQuizWording(t, d, knobs...)
 		a := demotest.Knobs(t, d, knobs...).Ask()[0]
 		t.Logf("%v: %s %q", knobs, a.Text, a.Choices)
 	}
@@ -94,37 +93,4 @@ func TestQuizAnswersFromTheRun(t *testing.T) {
 	if rev[0].Choice != want {
 		t.Errorf("choice %d (%s), want %d", rev[0].Choice, rev[0].Measured, want)
 	}
-}
-
-// checkWording holds the quiz to ≤ 2 lines at 80 columns and choices of
-// ≤ 60 characters.
-func checkWording(t *testing.T, d demos.Demo, knobs ...string) {
-	t.Helper()
-	for i, a := range demotest.Knobs(t, d, knobs...).Ask() {
-		if n := wrappedLines(a.Text, 80); n > 2 {
-			t.Errorf("question %d takes %d lines at 80 columns: %q", i+1, n, a.Text)
-		}
-		for _, c := range a.Choices {
-			if n := utf8.RuneCountInString(c); n > 60 {
-				t.Errorf("question %d: choice of %d characters: %q", i+1, n, c)
-			}
-		}
-	}
-}
-
-// wrappedLines is how many lines s takes, wrapped at width by words.
-func wrappedLines(s string, width int) int {
-	n, col := 1, 0
-	for _, w := range strings.Fields(s) {
-		l := utf8.RuneCountInString(w)
-		switch {
-		case col == 0:
-			col = l
-		case col+1+l <= width:
-			col += 1 + l
-		default:
-			n, col = n+1, l
-		}
-	}
-	return n
 }

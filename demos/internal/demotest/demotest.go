@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/pardemo/pardemo/demos"
 	"github.com/pardemo/pardemo/internal/ev"
@@ -135,4 +136,21 @@ func Reveal(t testing.TB, d demos.Demo, res ev.Result, knobs ...string) []demos.
 		}
 	}
 	return rev
+}
+
+// CheckQuizWording holds d's quiz, worded for knobs, to what fits a
+// projected 80-column screen: each question in at most 2 lines and each
+// choice in at most 60 characters.
+func CheckQuizWording(t testing.TB, d demos.Demo, knobs ...string) {
+	t.Helper()
+	for i, a := range Knobs(t, d, knobs...).Ask() {
+		if n := len(ui.Wrap(a.Text, 80, 80)); n > 2 {
+			t.Errorf("question %d takes %d lines at 80 columns: %q", i+1, n, a.Text)
+		}
+		for _, c := range a.Choices {
+			if n := utf8.RuneCountInString(c); n > 60 {
+				t.Errorf("question %d: choice of %d characters: %q", i+1, n, c)
+			}
+		}
+	}
 }

@@ -2,6 +2,7 @@ package modes
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/pardemo/pardemo/internal/ev"
 )
@@ -83,3 +84,35 @@ func SpeedupAnswer(mode string, m Metrics, ok bool, workers int) (int, string) {
 	}
 	return -1, measured
 }
+
+// The other question two pool scenarios ask: "goroutines or processes,
+// which pool is faster?", its choices in this order: the processes, the
+// goroutines, neither (within 10%).
+const (
+	ProcessesFaster  = 0
+	GoroutinesFaster = 1
+	NeitherFaster    = 2
+)
+
+// FasterAnswer answers it from the two ways' times in milliseconds (the
+// fastest run of each); both is false when --run-as did not run both, and
+// missing then says so.
+func FasterAnswer(goroutinesMs, processesMs float64, both bool, missing string) (int, string) {
+	if !both {
+		return -1, missing
+	}
+	gt, pt := goroutinesMs, processesMs
+	measured := fmt.Sprintf("goroutines %s, processes %s (fastest runs)", ev.Dur(fromMs(gt)), ev.Dur(fromMs(pt)))
+	switch {
+	case gt <= 0 || pt <= 0:
+		return -1, measured
+	case max(gt, pt) <= 1.1*min(gt, pt):
+		return NeitherFaster, measured
+	case pt < gt:
+		return ProcessesFaster, measured
+	default:
+		return GoroutinesFaster, measured
+	}
+}
+
+func fromMs(ms float64) time.Duration { return time.Duration(ms * float64(time.Millisecond)) }

@@ -33,8 +33,11 @@ const sweepSpeed = 100
 // longer is stopped before the rest.
 var sweepBudget = 5 * time.Minute
 
-// noisySpread is the relative spread ((max − min) ÷ median) above which a
-// count's runs are too scattered to compare.
+// noisySpread is the relative spread of a count's middle runs ((upper
+// quartile − lower quartile) ÷ median, see middle) above which they are too
+// scattered to compare. The middle runs, not min and max: on a shared
+// machine one run in five is often slowed by another program, and that
+// one run should not call a clear difference between medians noise.
 const noisySpread = 0.20
 
 // boundMargin is how far above min(N, CPUs) a speed-up may read before it
@@ -82,11 +85,11 @@ type sweepPoint struct {
 	MedianMs   float64   `json:"median_ms"`
 	MinMs      float64   `json:"min_ms"`
 	MaxMs      float64   `json:"max_ms"`
-	Spread     float64   `json:"spread"`     // (max − min) ÷ median
+	Spread     float64   `json:"spread"`     // (upper − lower quartile) ÷ median; with fewer than 5 runs (max − min) ÷ median
 	Speedup    float64   `json:"speedup"`    // median t(1) ÷ median t(N)
 	Ideal      int       `json:"ideal"`      // min(N, CPUs)
 	Efficiency float64   `json:"efficiency"` // speedup ÷ ideal
-	Noisy      bool      `json:"noisy"`      // spread above 20%
+	Noisy      bool      `json:"noisy"`      // spread above 20%: too noisy to compare
 	Above      bool      `json:"above_bound"`
 
 	median, lo, hi time.Duration
@@ -163,7 +166,7 @@ func figure(way string, counts []int, times map[int][]time.Duration, cpus int) s
 		}
 		p.MedianMs, p.MinMs, p.MaxMs = ev.Ms(p.median), ev.Ms(p.lo), ev.Ms(p.hi)
 		if p.median > 0 {
-			p.Spread = float64(p.hi-p.lo) / float64(p.median)
+			p.Spread = float64(p.q3-p.q1) / float64(p.median)
 		}
 		if n == 1 {
 			base = p.median
@@ -188,10 +191,10 @@ func figure(way string, counts []int, times map[int][]time.Duration, cpus int) s
 	}
 	switch {
 	case len(noisy) == 1:
-		w.Warnings = append(w.Warnings, fmt.Sprintf("%s worker(s): the runs spread over %.0f%% of their median, above %.0f%%: too noisy to compare",
+		w.Warnings = append(w.Warnings, fmt.Sprintf("%s worker(s): the middle runs spread over %.0f%% of their median, above %.0f%%: too noisy to compare",
 			noisy[0], 100*lo, 100*noisySpread))
 	case len(noisy) > 1:
-		w.Warnings = append(w.Warnings, fmt.Sprintf("%s worker(s): the runs spread over %.0f–%.0f%% of their medians, above %.0f%%: too noisy to compare",
+		w.Warnings = append(w.Warnings, fmt.Sprintf("%s worker(s): the middle runs spread over %.0f–%.0f%% of their medians, above %.0f%%: too noisy to compare",
 			andList(noisy), 100*lo, 100*hi, 100*noisySpread))
 	}
 	for i, p := range w.Points {
@@ -354,8 +357,9 @@ func (a *app) runSweep(d demos.Demo, knobs *demos.Bound, asked []int) error {
 		if sw.Timed != "" {
 			fmt.Fprintf(a.io.Out, "  timed: %s\n", sw.Timed)
 		}
-		fmt.Fprintf(a.io.Out, "  a count's time is the median of its %d runs (each times each way once), with\n"+
-			"  their spread: the fastest alone would hide whether two counts really differ\n", repeat)
+		fmt.Fprintf(a.io.Out, "  a count's time is the median of its %d runs (each times each way once); spread\n"+
+			"  is its middle runs' (quartiles'): the fastest alone would hide whether two\n"+
+			"  counts really differ, and one stray slow run should not\n", repeat)
 		if len(load) > 0 && load[0] >= float64(cpus) {
 			lines := wrap(fmt.Sprintf("the machine is busy (load %s on %d CPUs): the times will say as much about the other programs as about --%s",
 				ev.Float(load[0]), cpus, sw.Knob), a.sweepWidth()-4)

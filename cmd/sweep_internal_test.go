@@ -67,7 +67,7 @@ func TestSweepFigures(t *testing.T) {
 		if want := p.Speedup / float64(min(p.Workers, 2)); p.Efficiency != want || p.Ideal != min(p.Workers, 2) {
 			t.Errorf("%d workers: efficiency %v against %d, want %v against %d", p.Workers, p.Efficiency, p.Ideal, want, min(p.Workers, 2))
 		}
-		if want := float64(p.hi-p.lo) / float64(p.median); p.Spread != want {
+		if want := float64(p.q3-p.q1) / float64(p.median); p.Spread != want {
 			t.Errorf("%d workers: spread %v, want %v", p.Workers, p.Spread, want)
 		}
 	}
@@ -82,7 +82,7 @@ func TestSweepFigures(t *testing.T) {
 	}
 	text := strings.Join(w.Warnings, "\n")
 	for _, want := range []string{
-		"4 worker(s): the runs spread over 83% of their median, above 20%: too noisy to compare",
+		"4 worker(s): the middle runs spread over 83% of their median, above 20%: too noisy to compare",
 		"8 worker(s): 2.5× is above the 2× that min(workers, CPUs) allows: a measurement problem",
 		"not a success",
 	} {
@@ -101,18 +101,26 @@ func TestSweepFigures(t *testing.T) {
 	if text := strings.Join(w.Warnings, "\n"); !strings.Contains(text, "1 and 2 worker(s): their middle runs overlap (60ms–101ms and 65ms–75ms)") {
 		t.Errorf("no overlap warning:\n%s", text)
 	}
-	// Of five runs, one stray run each does not make the middle ones
-	// overlap.
+	// Of five runs, one stray run each neither makes the middle ones
+	// overlap nor calls the count noisy: the spread is the middle runs'.
 	w = figure("processes", []int{1, 2}, map[int][]time.Duration{1: msOf(100, 101, 99, 100, 30), 2: msOf(50, 51, 49, 50, 120)}, 4)
-	if text := strings.Join(w.Warnings, "\n"); strings.Contains(text, "overlap") || !strings.Contains(text, "1 and 2 worker(s): the runs spread") {
+	if text := strings.Join(w.Warnings, "\n"); len(w.Warnings) != 0 {
 		t.Errorf("stray runs:\n%s", text)
+	}
+	if p := w.Points[1]; p.Spread != 0.02 || p.MinMs != 49 || p.MaxMs != 120 {
+		t.Errorf("2 workers of runs 49–51 and one of 120: spread %v, min–max %v–%v; want 2%% and 49–120", p.Spread, p.MinMs, p.MaxMs)
+	}
+	// Five runs whose middle ones scatter are noisy.
+	w = figure("processes", []int{1, 2}, map[int][]time.Duration{1: msOf(100, 100, 100, 100, 100), 2: msOf(40, 50, 60, 70, 80)}, 4)
+	if text := strings.Join(w.Warnings, "\n"); !strings.Contains(text, "2 worker(s): the middle runs spread over 33% of their median") {
+		t.Errorf("scattered middle runs:\n%s", text)
 	}
 	if lo, hi := middle(msOf(5, 1, 4, 2, 3)); lo != msOf(2)[0] || hi != msOf(4)[0] {
 		t.Errorf("middle of 1…5 = %v–%v, want 2ms–4ms", lo, hi)
 	}
 	// Several noisy counts make one warning.
 	w = figure("processes", []int{1, 2, 4}, map[int][]time.Duration{1: msOf(100, 150, 100), 2: msOf(50, 50, 50), 4: msOf(50, 100, 50)}, 4)
-	if text := strings.Join(w.Warnings, "\n"); !strings.Contains(text, "1 and 4 worker(s): the runs spread over 50–100% of their medians, above 20%") {
+	if text := strings.Join(w.Warnings, "\n"); !strings.Contains(text, "1 and 4 worker(s): the middle runs spread over 50–100% of their medians, above 20%") {
 		t.Errorf("noisy counts:\n%s", text)
 	}
 	// A count with no times has no figures and flags nothing.

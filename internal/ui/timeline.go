@@ -127,6 +127,7 @@ const (
 	chHold     = "█"
 	chHoldWait = "▓"
 	chWoke     = "↓"
+	chCount    = "holder count" // the legend's key for holdCounts' digits (never drawn)
 )
 
 // stateFills are the fills of named states and spans, in order of first
@@ -139,6 +140,7 @@ type cell struct {
 	ch    string
 	rank  int
 	style *color.Color
+	count bool // a holder count in a grouped lane (see holdCounts)
 }
 
 type segment struct {
@@ -671,10 +673,17 @@ func DrawTimeline(events []ev.Event, end time.Duration, speed float64, cols int,
 				}
 			}
 		}
+		if len(l.members) > 1 {
+			holdCounts(cells, maxHolders(l.members, ax), th)
+		}
 		if len(l.members) == 1 {
 			labelSegments(cells, l.members[0], ax)
 		}
 		for _, c := range cells {
+			if c.count {
+				used[chCount] = true
+				continue
+			}
 			used[c.ch] = true
 		}
 		out = append(out, pad(clipName(l.label, lw), lw)+" "+render(cells, th))
@@ -695,6 +704,10 @@ func DrawTimeline(events []ev.Event, end time.Duration, speed float64, cols int,
 			long = append(long, k.ch+" "+k.say)
 			short = append(short, k.ch+k.brief)
 		}
+	}
+	if used[chCount] {
+		long = append(long, "2–9 holding at once (+ ten or more)")
+		short = append(short, "2–9 holders")
 	}
 	for _, s := range fillOrder {
 		if used[fills[s]] {
@@ -738,6 +751,61 @@ func DrawTimeline(events []ev.Event, end time.Duration, speed float64, cols int,
 		out = append(out, ev.Clip(fmt.Sprintf("woke (%d): %s", len(wakes), strings.Join(parts, ", ")), cols))
 	}
 	return out
+}
+
+// maxHolders is, per column, the most members that hold something at
+// one moment within the column's time (a release and an acquire at the
+// same instant count as a hand-over, not as two holders).
+func maxHolders(members []*track, ax axis) []int {
+	type point struct {
+		at    time.Duration
+		delta int
+	}
+	var pts []point
+	for _, tr := range members {
+		for _, s := range tr.segs {
+			if s.rank == rHold && s.to > s.from {
+				pts = append(pts, point{s.from, +1}, point{s.to, -1})
+			}
+		}
+	}
+	sort.Slice(pts, func(i, j int) bool {
+		if pts[i].at != pts[j].at {
+			return pts[i].at < pts[j].at
+		}
+		return pts[i].delta < pts[j].delta
+	})
+	out := make([]int, ax.cols)
+	cur := 0
+	for i, p := range pts {
+		cur += p.delta
+		if i+1 == len(pts) || pts[i+1].at <= p.at {
+			continue
+		}
+		a, b := ax.span(p.at, pts[i+1].at)
+		for c := a; c <= b; c++ {
+			out[c] = max(out[c], cur)
+		}
+	}
+	return out
+}
+
+// holdCounts writes, in a lane that groups several actors, how many of
+// them hold something (a lock, a permit) at once, at most, in each column
+// where two or more do: "5" all along semaphore limit's workers is the limit of 5 at
+// work. Ten or more show as "+". A column whose mark ranks above holding
+// keeps its mark.
+func holdCounts(cells []cell, holders []int, th *Theme) {
+	for i, n := range holders {
+		if n < 2 || (cells[i].rank != rHold && cells[i].rank != rHoldWait) {
+			continue
+		}
+		ch := "+"
+		if n < 10 {
+			ch = strconv.Itoa(n)
+		}
+		cells[i] = cell{ch: ch, rank: cells[i].rank, style: th.Lesson, count: true}
+	}
 }
 
 // labelSegments writes what a wait waits on, which lock a hold holds and

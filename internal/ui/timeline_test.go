@@ -134,6 +134,40 @@ func TestGrouping(t *testing.T) {
 	}
 }
 
+// A grouped lane shows how many of its actors hold something at once, at
+// most, per column: 30 workers through a semaphore of 3, one batch handing
+// over to the next at the same instant, read "3" all along — not 6 where
+// a batch ends and the next begins in one column.
+func TestGroupedLaneCountsHolders(t *testing.T) {
+	var events []ev.Event
+	for i := range 30 {
+		name := fmt.Sprintf("worker-%d", i+1)
+		from := (i / 3) * 1000
+		events = append(events, at(from, name, ev.Acquire, "in", ev.AttrLock, "permit"),
+			at(from+1000, name, ev.Release, "out", ev.AttrLock, "permit"), at(from+1000, name, ev.Done, "done"))
+	}
+	lines := DrawTimeline(events, 10*time.Second, 7, 80, NewTheme(false))
+	lane := laneOf(t, lines, "worker-* ×30")
+	if strings.Trim(lane, "3■") != "" || !strings.Contains(lane, "333") {
+		t.Errorf("grouped lane %q: want 3 holders in every column (done marks aside)", lane)
+	}
+	if joined := strings.Join(lines, "\n"); !strings.Contains(joined, "2–9 holding at once") {
+		t.Errorf("no legend for the holder counts:\n%s", joined)
+	}
+	// Two of the group overlapping for one second: "2" there, plain
+	// holding where only one holds.
+	events = events[:0]
+	events = append(events, at(0, "p-1", ev.Acquire, "in"), at(4000, "p-1", ev.Release, "out"),
+		at(2000, "p-2", ev.Acquire, "in"), at(3000, "p-2", ev.Release, "out"))
+	for i := 3; i <= 20; i++ {
+		events = append(events, at(5000, fmt.Sprintf("p-%d", i), ev.Step, "idle"))
+	}
+	lane = laneOf(t, DrawTimeline(events, 5*time.Second, 1, 60, NewTheme(false)), "p-* ×20")
+	if !strings.Contains(lane, chHold+"2") || !strings.Contains(lane, "2"+chHold) || strings.ContainsAny(lane, "13456789+") {
+		t.Errorf("lane %q: want holding, then 2 where both hold, then holding", lane)
+	}
+}
+
 // A run the watchdog ended: the timeline draws what was recorded, the
 // open wait running to the last event, then the failure.
 func TestFailDrawsWhatWasRecorded(t *testing.T) {

@@ -127,6 +127,7 @@ const (
 	chHold     = "█"
 	chHoldWait = "▓"
 	chWoke     = "↓"
+	chQuiet    = "┄"            // after an actor's last event, when it never said done
 	chCount    = "holder count" // the legend's key for holdCounts' digits (never drawn)
 )
 
@@ -162,9 +163,13 @@ type mark struct {
 type track struct {
 	name        string
 	first, last time.Duration
-	events      int // events other than notes
-	segs        []segment
-	marks       []mark
+	// heard is the actor's last event when it never said done: from there
+	// to last (the run's end) nothing is known, and the lane says so.
+	heard  time.Duration
+	silent bool
+	events int // events other than notes
+	segs   []segment
+	marks  []mark
 }
 
 type woke struct {
@@ -340,7 +345,7 @@ func tracks(events []ev.Event, end time.Duration) ([]*track, []woke, []ev.Event)
 		}
 		if !l.done {
 			closeAll(tr, l, end)
-			tr.last = end
+			tr.heard, tr.silent, tr.last = tr.last, true, end
 		}
 		out = append(out, tr)
 	}
@@ -585,8 +590,16 @@ func DrawTimeline(events []ev.Event, end time.Duration, speed float64, cols int,
 	paint := func(tr *track, style *color.Color) []cell {
 		cells := make([]cell, ax.cols)
 		c0, c1 := ax.span(tr.first, tr.last)
+		quiet := c1 + 1 // the first column after the actor was last heard from
+		if tr.silent {
+			quiet = ax.col(tr.heard) + 1
+		}
 		for c := c0; c <= c1; c++ {
-			cells[c] = cell{ch: chRun, rank: rRun, style: style}
+			ch := chRun
+			if c >= quiet {
+				ch = chQuiet
+			}
+			cells[c] = cell{ch: ch, rank: rRun, style: style}
 		}
 		put := func(c int, x cell) {
 			if x.rank > cells[c].rank {
@@ -696,7 +709,7 @@ func DrawTimeline(events []ev.Event, end time.Duration, speed float64, cols int,
 	// in short words when the words do not fit.
 	var long, short []string
 	for _, k := range []struct{ ch, say, brief string }{
-		{chRun, "running", "run"}, {chWait, "waiting", "wait"}, {chHold, "holding", "hold"}, {chHoldWait, "holding+waiting", "hold+wait"},
+		{chRun, "running", "run"}, {chQuiet, "no more events", "quiet"}, {chWait, "waiting", "wait"}, {chHold, "holding", "hold"}, {chHoldWait, "holding+waiting", "hold+wait"},
 		{markers[ev.Send], "send", "send"}, {markers[ev.Recv], "recv", "recv"}, {markers[ev.Wake], "woken", "woken"}, {chWoke, "woke another", "woke"},
 		{markers[ev.Step], "step", "step"}, {markers[ev.Warn], "warning", "warn"}, {markers[ev.Done], "done", "done"},
 	} {

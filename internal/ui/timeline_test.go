@@ -134,6 +134,28 @@ func TestGrouping(t *testing.T) {
 	}
 }
 
+// An actor that never says done is drawn running up to its last event,
+// then quiet to the end: the drawing does not claim it ran on.
+func TestSilentActorGoesQuiet(t *testing.T) {
+	events := []ev.Event{
+		at(0, "w", ev.Start, "starts"), at(2000, "w", ev.Step, "works"),
+		at(0, "d", ev.Start, "starts"), at(2000, "d", ev.Done, "done"),
+		at(8000, "main", ev.Step, "still here"),
+	}
+	lines := DrawTimeline(events, 8*time.Second, 1, 60, NewTheme(false))
+	w, d := laneOf(t, lines, "w"), laneOf(t, lines, "d")
+	i := strings.Index(w, markers[ev.Step])
+	if i < 0 || strings.Contains(w[:i], chQuiet) || strings.Trim(w[i+len(markers[ev.Step]):], chQuiet) != "" {
+		t.Errorf("silent lane %q: want running to its last event, then only %s", w, chQuiet)
+	}
+	if strings.Contains(d, chQuiet) {
+		t.Errorf("a lane that said done %q goes quiet", d)
+	}
+	if joined := strings.Join(lines, "\n"); !strings.Contains(joined, chQuiet+" no more events") {
+		t.Errorf("no legend for the quiet tail:\n%s", joined)
+	}
+}
+
 // A grouped lane shows how many of its actors hold something at once, at
 // most, per column: 30 workers through a semaphore of 3, one batch handing
 // over to the next at the same instant, read "3" all along — not 6 where

@@ -7,7 +7,6 @@ import (
 	"github.com/pardemo/pardemo/demos"
 	"github.com/pardemo/pardemo/demos/condition"
 	"github.com/pardemo/pardemo/demos/internal/demotest"
-	"github.com/pardemo/pardemo/internal/ev"
 )
 
 func TestQuizAnswersFromTheMetrics(t *testing.T) {
@@ -27,10 +26,7 @@ func TestQuizAnswersFromTheMetrics(t *testing.T) {
 		{condition.Metrics{Items: 20, Capacity: 10, MaxLen: 10}, [2]int{0, 0}}, // full, but never when the producer came
 	}
 	for _, c := range cases {
-		rev := demotest.Reveal(t, d, ev.Result{Metrics: c.m})
-		if got := [2]int{rev[0].Choice, rev[1].Choice}; got != c.want {
-			t.Errorf("%+v: choices %v (%s | %s), want %v", c.m, got, rev[0].Measured, rev[1].Measured, c.want)
-		}
+		demotest.Answers(t, d, c.m, c.want[:]...)
 	}
 }
 

@@ -6,7 +6,6 @@ import (
 	"github.com/pardemo/pardemo/demos"
 	"github.com/pardemo/pardemo/demos/deferdemo"
 	"github.com/pardemo/pardemo/demos/internal/demotest"
-	"github.com/pardemo/pardemo/internal/ev"
 )
 
 func TestQuizAnswersFromTheMetrics(t *testing.T) {
@@ -26,10 +25,7 @@ func TestQuizAnswersFromTheMetrics(t *testing.T) {
 		{deferdemo.Metrics{}, -1},
 	}
 	for _, c := range cases {
-		rev := demotest.Reveal(t, d, ev.Result{Metrics: c.m})
-		if rev[0].Choice != c.want {
-			t.Errorf("%+v: choice %d (%s), want %d", c.m, rev[0].Choice, rev[0].Measured, c.want)
-		}
+		demotest.Answers(t, d, c.m, c.want)
 	}
 }
 

@@ -5,7 +5,6 @@ import (
 
 	"github.com/pardemo/pardemo/demos/internal/demotest"
 	"github.com/pardemo/pardemo/demos/ipcpipe"
-	"github.com/pardemo/pardemo/internal/ev"
 	"github.com/pardemo/pardemo/internal/proc"
 )
 
@@ -23,10 +22,7 @@ func TestQuizAnswersFromMetrics(t *testing.T) {
 		{ipcpipe.Metrics{Third: "short read"}, [2]int{-1, 1}},
 	}
 	for _, c := range cases {
-		rev := demotest.Reveal(t, d, ev.Result{Metrics: c.m})
-		if rev[0].Choice != c.want[0] || rev[1].Choice != c.want[1] {
-			t.Errorf("%+v: answers %+v, want %v", c.m, rev, c.want)
-		}
+		demotest.Answers(t, d, c.m, c.want[:]...)
 	}
 }
 

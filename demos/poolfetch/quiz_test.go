@@ -27,10 +27,7 @@ func TestQuizAnswersFromMetrics(t *testing.T) {
 		{poolfetch.Metrics{}, -1},
 	}
 	for _, c := range cases {
-		rev := demotest.Reveal(t, d, ev.Result{Metrics: c.m})
-		if rev[0].Choice != c.want {
-			t.Errorf("%+v: answer %+v, want %d", c.m, rev[0], c.want)
-		}
+		demotest.Answers(t, d, c.m, c.want)
 	}
 	if rev := demotest.Reveal(t, d, ev.Result{Metrics: m(1050, 1000, 2400)}); rev[0].Measured != "the batch took 10.5 s; the slowest fetch 10.0 s, all of them added 24.0 s" {
 		t.Errorf("measured %q", rev[0].Measured)

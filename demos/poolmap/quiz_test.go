@@ -5,7 +5,6 @@ import (
 
 	"github.com/pardemo/pardemo/demos/internal/demotest"
 	"github.com/pardemo/pardemo/demos/poolmap"
-	"github.com/pardemo/pardemo/internal/ev"
 )
 
 func TestQuizAnswersFromMetrics(t *testing.T) {
@@ -26,10 +25,7 @@ func TestQuizAnswersFromMetrics(t *testing.T) {
 		{poolmap.Metrics{Workers: 2}, [2]int{-1, -1}},
 	}
 	for _, c := range cases {
-		rev := demotest.Reveal(t, d, ev.Result{Metrics: c.m})
-		if rev[0].Choice != c.want[0] || rev[1].Choice != c.want[1] {
-			t.Errorf("%+v: answers %+v, want %v", c.m, rev, c.want)
-		}
+		demotest.Answers(t, d, c.m, c.want[:]...)
 	}
 }
 

@@ -6,7 +6,6 @@ import (
 	"github.com/pardemo/pardemo/demos"
 	"github.com/pardemo/pardemo/demos/internal/demotest"
 	"github.com/pardemo/pardemo/demos/rlock"
-	"github.com/pardemo/pardemo/internal/ev"
 )
 
 func TestQuizAnswersFromTheMetrics(t *testing.T) {
@@ -25,10 +24,7 @@ func TestQuizAnswersFromTheMetrics(t *testing.T) {
 		{rlock.Metrics{}, [2]int{-1, -1}},
 	}
 	for _, c := range cases {
-		rev := demotest.Reveal(t, d, ev.Result{Metrics: c.m})
-		if got := [2]int{rev[0].Choice, rev[1].Choice}; got != c.want {
-			t.Errorf("%+v: choices %v (%s | %s), want %v", c.m, got, rev[0].Measured, rev[1].Measured, c.want)
-		}
+		demotest.Answers(t, d, c.m, c.want[:]...)
 	}
 }
 

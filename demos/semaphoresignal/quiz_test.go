@@ -5,7 +5,6 @@ import (
 
 	"github.com/pardemo/pardemo/demos/internal/demotest"
 	"github.com/pardemo/pardemo/demos/semaphoresignal"
-	"github.com/pardemo/pardemo/internal/ev"
 )
 
 func TestQuizAnswersFromTheMetrics(t *testing.T) {
@@ -26,10 +25,7 @@ func TestQuizAnswersFromTheMetrics(t *testing.T) {
 		{semaphoresignal.Metrics{Rounds: 5, MeanWaitStory: 10, PlainExtraValue: 3, BoundedError: refused}, [2]int{-1, -1}},
 	}
 	for _, c := range cases {
-		rev := demotest.Reveal(t, d, ev.Result{Metrics: c.m})
-		if got := [2]int{rev[0].Choice, rev[1].Choice}; got != c.want {
-			t.Errorf("%+v: choices %v (%s | %s), want %v", c.m, got, rev[0].Measured, rev[1].Measured, c.want)
-		}
+		demotest.Answers(t, d, c.m, c.want[:]...)
 	}
 }
 

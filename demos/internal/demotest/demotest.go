@@ -154,3 +154,21 @@ func CheckQuizWording(t testing.TB, d demos.Demo, knobs ...string) {
 		}
 	}
 }
+
+// Answers checks d's quiz answered from a result that carries m alone (a
+// hand-built metrics value, so that a test reaches every choice): one
+// wanted choice per question, in order, -1 where no choice may come true.
+// It fails the test with each question's measured fact when they differ.
+func Answers(t testing.TB, d demos.Demo, m any, want ...int) {
+	t.Helper()
+	rev := Reveal(t, d, ev.Result{Metrics: m})
+	for i, w := range want {
+		if i >= len(rev) {
+			t.Errorf("%s: want an answer to question %d, the quiz has %d", d.Name, i+1, len(rev))
+			return
+		}
+		if rev[i].Choice != w {
+			t.Errorf("%s %+v: question %d answered %d (%s), want %d", d.Name, m, i+1, rev[i].Choice, rev[i].Measured, w)
+		}
+	}
+}

@@ -42,11 +42,7 @@ func TestQuizAnswersFromPacedRuns(t *testing.T) {
 		{[]string{"work=1"}, 0},
 	} {
 		synctest.Test(t, func(t *testing.T) {
-			res, _ := demotest.MustRun(t, d, 1, c.knobs...)
-			rev := demotest.Reveal(t, d, res, c.knobs...)
-			if rev[0].Choice != c.want {
-				t.Errorf("%v: choice %d (%s), want %d", c.knobs, rev[0].Choice, rev[0].Measured, c.want)
-			}
+			demotest.RunAnswers(t, d, 1, c.knobs, c.want)
 		})
 	}
 }

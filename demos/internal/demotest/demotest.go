@@ -5,6 +5,7 @@ package demotest
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -161,14 +162,28 @@ func CheckQuizWording(t testing.TB, d demos.Demo, knobs ...string) {
 // It fails the test with each question's measured fact when they differ.
 func Answers(t testing.TB, d demos.Demo, m any, want ...int) {
 	t.Helper()
-	rev := Reveal(t, d, ev.Result{Metrics: m})
+	checkChoices(t, d, fmt.Sprintf("%+v", m), Reveal(t, d, ev.Result{Metrics: m}), want)
+}
+
+// RunAnswers runs d with knobs at speed (MustRun) and checks its quiz's
+// answers from that run as Answers does; it returns them.
+func RunAnswers(t testing.TB, d demos.Demo, speed float64, knobs []string, want ...int) []demos.Revealed {
+	t.Helper()
+	res, _ := MustRun(t, d, speed, knobs...)
+	rev := Reveal(t, d, res, knobs...)
+	checkChoices(t, d, fmt.Sprint(knobs), rev, want)
+	return rev
+}
+
+func checkChoices(t testing.TB, d demos.Demo, what string, rev []demos.Revealed, want []int) {
+	t.Helper()
 	for i, w := range want {
 		if i >= len(rev) {
 			t.Errorf("%s: want an answer to question %d, the quiz has %d", d.Name, i+1, len(rev))
 			return
 		}
 		if rev[i].Choice != w {
-			t.Errorf("%s %+v: question %d answered %d (%s), want %d", d.Name, m, i+1, rev[i].Choice, rev[i].Measured, w)
+			t.Errorf("%s %s: question %d answered %d (%s), want %d", d.Name, what, i+1, rev[i].Choice, rev[i].Measured, w)
 		}
 	}
 }
